@@ -1,0 +1,67 @@
+"""Ontology: records -> extraction (spaCy) -> resolution (rapidfuzz) -> learned ontology -> graph.
+
+This package knows nothing about HTTP or scheduling. The graph engine is imported only by
+``ontology._graph``.
+"""
+
+from ontology._graph import (
+    DEFAULT_ENGINE,
+    ENGINES,
+    GraphBatch,
+    GraphError,
+    GraphLockedError,
+    GraphNotFoundError,
+    GraphStore,
+    QueryError,
+    QueryRefusedError,
+    QueryResult,
+    QueryTimeoutError,
+    SchemaVersionError,
+    WriteStats,
+    check_read_only_cypher,
+    graph_path,
+    to_jsonable,
+)
+from ontology._schema import MIGRATIONS, NODES, RELS, SCHEMA_VERSION
+
+__all__ = [
+    "DEFAULT_ENGINE",
+    "ENGINES",
+    "MIGRATIONS",
+    "NODES",
+    "RELS",
+    "SCHEMA_VERSION",
+    "GraphBatch",
+    "GraphError",
+    "GraphLockedError",
+    "GraphNotFoundError",
+    "GraphStore",
+    "QueryError",
+    "QueryRefusedError",
+    "QueryResult",
+    "QueryTimeoutError",
+    "SchemaVersionError",
+    "WriteStats",
+    "check_read_only_cypher",
+    "graph_path",
+    "to_jsonable",
+]
+
+from ontology._ingest import Ingestor, IngestReport
+from ontology._model import (
+    DocumentExtraction,
+    EntityMention,
+    ExtractedDecision,
+    IsaCandidate,
+    RelationCandidate,
+)
+
+__all__ += [
+    "DocumentExtraction",
+    "EntityMention",
+    "ExtractedDecision",
+    "IngestReport",
+    "Ingestor",
+    "IsaCandidate",
+    "RelationCandidate",
+]

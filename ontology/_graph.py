@@ -1,0 +1,543 @@
+"""The graph store: the only module that imports the graph engine (Kùzu or its fork LadybugDB).
+
+Writes go through ``GraphStore.write(GraphBatch)``: one transaction per batch, built on the fast
+paths measured in ARCHITECTURE.md — ``LOAD FROM <arrow> MERGE`` for nodes and ``COPY <rel> FROM
+<arrow>`` for relationships — and idempotent: nodes are upserted on their primary key, and an
+edge first replaces any edge with the same key, so writing a batch twice changes nothing.
+Analyst reads go through ``GraphStore.query``: a read-only transaction with a time limit and a
+row limit.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import re
+import threading
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pyarrow as pa
+
+from ontology._schema import MIGRATIONS, NODES, RELS, SCHEMA_VERSION, NodeTable, RelTable
+
+ENGINES = {"kuzu": "kuzu", "ladybug": "ladybug"}
+DEFAULT_ENGINE = "kuzu"
+GRAPH_FILENAME = "graph.kuzu"
+
+_ARROW_TYPES: dict[str, pa.DataType] = {
+    "STRING": pa.string(),
+    "INT64": pa.int64(),
+    "DOUBLE": pa.float64(),
+    "BOOLEAN": pa.bool_(),
+    "TIMESTAMP": pa.timestamp("us"),
+    "DATE": pa.date32(),
+    "STRING[]": pa.list_(pa.string()),
+}
+
+
+class GraphError(Exception):
+    """Something about the graph an operator or analyst must know; the message says what."""
+
+
+class GraphNotFoundError(GraphError):
+    pass
+
+
+class GraphLockedError(GraphError):
+    pass
+
+
+class SchemaVersionError(GraphError):
+    pass
+
+
+class QueryError(GraphError):
+    """An analyst query failed: bad Cypher, a refused operation, a limit reached."""
+
+
+class QueryRefusedError(QueryError):
+    pass
+
+
+class QueryTimeoutError(QueryError):
+    pass
+
+
+def load_engine(engine: str = DEFAULT_ENGINE) -> ModuleType:
+    """Import the graph engine module named in config (``kuzu`` or ``ladybug``)."""
+    if engine not in ENGINES:
+        raise GraphError(f"unknown graph engine {engine!r}; expected one of {sorted(ENGINES)}")
+    try:
+        return importlib.import_module(ENGINES[engine])
+    except ImportError as exc:
+        raise GraphError(
+            f"graph engine {engine!r} is not installed ({exc}); "
+            + ("pip install 'ambient-siphon[ladybug]'" if engine == "ladybug" else "reinstall")
+        ) from exc
+
+
+def graph_path(state_dir: Path) -> Path:
+    """Where the graph lives inside a state dir."""
+    return state_dir / GRAPH_FILENAME
+
+
+@dataclass
+class QueryResult:
+    columns: list[str]
+    rows: list[list[Any]]
+    truncated: bool = False
+    elapsed_ms: float = 0.0
+
+
+@dataclass
+class WriteStats:
+    nodes: dict[str, int] = field(default_factory=dict)
+    edges: dict[str, int] = field(default_factory=dict)
+    deleted: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+@dataclass
+class GraphBatch:
+    """Everything one ingested batch changes, written in one transaction by ``GraphStore.write``.
+
+    - ``nodes[table]``: rows upserted on the primary key; only the columns present are set.
+    - ``edges[rel]``: rows ``{"from": id, "to": id, **props}``; an existing edge with the same
+      key (from, to and the rel's key properties) is replaced, never doubled.
+    - ``clear_out[rel]`` / ``clear_in[rel]``: node ids whose outgoing / incoming ``rel`` edges
+      are removed first — how an edited document drops stale edges before its new ones land.
+    - ``delete[table]``: node ids removed with their edges.
+    """
+
+    nodes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    edges: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    clear_out: dict[str, set[str]] = field(default_factory=dict)
+    clear_in: dict[str, set[str]] = field(default_factory=dict)
+    delete: dict[str, set[str]] = field(default_factory=dict)
+
+    def node(self, table: str, **row: Any) -> None:
+        self.nodes.setdefault(table, []).append(row)
+
+    def edge(self, rel: str, source: str, target: str, **props: Any) -> None:
+        self.edges.setdefault(rel, []).append({"from": source, "to": target, **props})
+
+    def replace_out(self, rel: str, *ids: str) -> None:
+        self.clear_out.setdefault(rel, set()).update(ids)
+
+    def replace_in(self, rel: str, *ids: str) -> None:
+        self.clear_in.setdefault(rel, set()).update(ids)
+
+    def remove(self, table: str, *ids: str) -> None:
+        self.delete.setdefault(table, set()).update(ids)
+
+    def merge(self, other: GraphBatch) -> None:
+        for table, rows in other.nodes.items():
+            self.nodes.setdefault(table, []).extend(rows)
+        for rel, rows in other.edges.items():
+            self.edges.setdefault(rel, []).extend(rows)
+        for target, source in (
+            (self.clear_out, other.clear_out),
+            (self.clear_in, other.clear_in),
+            (self.delete, other.delete),
+        ):
+            for key, ids in source.items():
+                target.setdefault(key, set()).update(ids)
+
+    def __bool__(self) -> bool:
+        return any((self.nodes, self.edges, self.clear_out, self.clear_in, self.delete))
+
+
+#: Properties that are part of an edge's identity besides its endpoints.
+EDGE_KEYS: dict[str, tuple[str, ...]] = {"RELATED": ("predicate",), "LINKS_TO": ("kind",)}
+
+_WRITE_REFUSED = re.compile(r"read-only|read only|readonly", re.IGNORECASE)
+# Clauses refused in analyst queries even when read-only: they reach the file system or other
+# databases, or end the read-only transaction the query runs in.
+_REFUSED_CLAUSES = re.compile(
+    r"(?<![\w.`])(COPY|EXPORT|IMPORT|ATTACH|DETACH\s+DATABASE|INSTALL|LOAD|USE|BEGIN|COMMIT|"
+    r"ROLLBACK|CHECKPOINT)(?![\w`])",
+    re.IGNORECASE,
+)
+
+
+def _strip_literals(cypher: str) -> str:
+    """Cypher with string literals, quoted names and comments blanked, for keyword checks."""
+    out = re.sub(r"'(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\"|`[^`]*`", "''", cypher)
+    out = re.sub(r"//[^\n]*|/\*.*?\*/", " ", out, flags=re.DOTALL)
+    return out
+
+
+# ``IN`` (Document->Container) is a Cypher keyword; let analysts write ``[:IN]`` unquoted.
+_BARE_IN_REL = re.compile(r"(\[\s*\w*\s*:\s*(?:`?\w+`?\s*\|\s*)*)IN(?=\s*[\]|*{])")
+
+
+def quote_keyword_rels(cypher: str) -> str:
+    """Quote relationship names that collide with Cypher keywords (``[:IN]`` -> ``[:`IN`]``)."""
+    return _BARE_IN_REL.sub(r"\1`IN`", cypher)
+
+
+def check_read_only_cypher(cypher: str) -> str:
+    """Refuse what a read-only analyst query must not do; return the statement to run."""
+    statement = cypher.strip().rstrip(";").strip()
+    if not statement:
+        raise QueryRefusedError("the query is empty")
+    bare = _strip_literals(statement)
+    if ";" in bare:
+        raise QueryRefusedError("one statement per query: remove the ';' between statements")
+    match = _REFUSED_CLAUSES.search(bare)
+    if match:
+        raise QueryRefusedError(
+            f"{match.group(1).upper()} is not allowed in a query: queries are read-only and "
+            "cannot reach files, extensions, other databases or transactions"
+        )
+    return quote_keyword_rels(statement)
+
+
+def _utc_naive(value: Any) -> Any:
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC).replace(tzinfo=None)
+    return value
+
+
+def _column(values: list[Any], kind: str) -> pa.Array:
+    arrow_type = _ARROW_TYPES[kind]
+    if kind == "TIMESTAMP":
+        values = [_utc_naive(v) for v in values]
+    elif kind == "DATE":
+        values = [v.date() if isinstance(v, datetime) else v for v in values]
+    return pa.array(values, type=arrow_type)
+
+
+class GraphStore:
+    """An open graph: read-write (the daemon, ``siphon sync``) or read-only (analysts)."""
+
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        read_only: bool = False,
+        engine: str = DEFAULT_ENGINE,
+        buffer_pool_mb: int | None = None,
+        migrate: bool = True,
+    ) -> None:
+        self.path = Path(path)
+        self.read_only = read_only
+        self.engine_name = engine
+        self._engine = load_engine(engine)
+        self._lock = threading.RLock()
+        if read_only and not self.path.exists():
+            raise GraphNotFoundError(
+                f"no graph at {self.path} yet; run `siphon sync` or `siphon demo` to build one"
+            )
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        kwargs: dict[str, Any] = {"read_only": read_only}
+        if buffer_pool_mb:
+            kwargs["buffer_pool_size"] = buffer_pool_mb * 1024 * 1024
+        try:
+            self._db = self._engine.Database(str(self.path), **kwargs)
+        except RuntimeError as exc:
+            raise self._open_error(exc) from exc
+        self._conn = self._engine.Connection(self._db)
+        if read_only:
+            self._check_version()
+        elif migrate:
+            self.migrate()
+
+    def _open_error(self, exc: Exception) -> GraphError:
+        text = str(exc)
+        if "lock" in text.lower():
+            return GraphLockedError(
+                f"the graph at {self.path} is in use by another process (probably the running "
+                "daemon: query it through its API, or stop it first)"
+            )
+        return GraphError(f"cannot open the graph at {self.path}: {text}")
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def close(self) -> None:
+        with self._lock:
+            if getattr(self, "_conn", None) is not None:
+                self._conn.close()
+                self._conn = None
+            if getattr(self, "_db", None) is not None:
+                self._db.close()
+                self._db = None
+
+    @property
+    def closed(self) -> bool:
+        return getattr(self, "_db", None) is None
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- schema ----------------------------------------------------------------------------
+    def schema_version(self) -> int:
+        """The highest applied migration, 0 for an empty database."""
+        tables = {row[0] for row in self.execute("CALL show_tables() RETURN name")}
+        if "SchemaVersion" not in tables:
+            return 0
+        rows = self.execute("MATCH (v:SchemaVersion) RETURN max(v.version)")
+        return int(rows[0][0] or 0) if rows else 0
+
+    def _check_version(self) -> None:
+        version = self.schema_version()
+        if version > SCHEMA_VERSION:
+            raise SchemaVersionError(
+                f"the graph at {self.path} has schema v{version}, newer than this siphon "
+                f"understands (v{SCHEMA_VERSION}); upgrade siphon"
+            )
+        if version < SCHEMA_VERSION and self.read_only:
+            raise SchemaVersionError(
+                f"the graph at {self.path} has schema v{version}; this siphon needs "
+                f"v{SCHEMA_VERSION}: run any read-write command (e.g. `siphon sync`) to migrate"
+            )
+
+    def migrate(self) -> list[int]:
+        """Apply pending migrations in order; return the versions applied (empty: a no-op)."""
+        self._check_version()
+        current = self.schema_version()
+        applied: list[int] = []
+        for migration in MIGRATIONS:
+            if migration.version <= current:
+                continue
+            with self.transaction():
+                for statement in migration.statements:
+                    self._conn.execute(statement)
+                self._conn.execute(
+                    "CREATE (:SchemaVersion {version: $v, applied_at: $at, description: $d})",
+                    {
+                        "v": migration.version,
+                        "at": datetime.now(UTC).replace(tzinfo=None),
+                        "d": migration.description,
+                    },
+                )
+            applied.append(migration.version)
+        return applied
+
+    # -- low level -------------------------------------------------------------------------
+    def execute(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[list[Any]]:
+        """Run trusted Cypher from inside the project (no limits); return all rows."""
+        with self._lock:
+            result = self._conn.execute(cypher, dict(params or {}))
+            rows: list[list[Any]] = []
+            while result.has_next():
+                rows.append(result.get_next())
+            return rows
+
+    def rows(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Like ``execute`` but each row a dict keyed by column name."""
+        with self._lock:
+            result = self._conn.execute(cypher, dict(params or {}))
+            columns = result.get_column_names()
+            out = []
+            while result.has_next():
+                out.append(dict(zip(columns, result.get_next(), strict=True)))
+            return out
+
+    class _Transaction:
+        def __init__(self, store: GraphStore) -> None:
+            self.store = store
+
+        def __enter__(self) -> None:
+            self.store._lock.acquire()
+            self.store._conn.execute("BEGIN TRANSACTION")
+
+        def __exit__(self, exc_type: object, *rest: object) -> None:
+            try:
+                self.store._conn.execute("ROLLBACK" if exc_type else "COMMIT")
+            finally:
+                self.store._lock.release()
+
+    def transaction(self) -> GraphStore._Transaction:
+        """A read-write transaction: commits on success, rolls back on any exception."""
+        if self.read_only:
+            raise GraphError("this graph was opened read-only")
+        return GraphStore._Transaction(self)
+
+    # -- bulk writes -----------------------------------------------------------------------
+    def write(self, batch: GraphBatch) -> WriteStats:
+        """Apply a batch in one transaction; idempotent (see ``GraphBatch``)."""
+        stats = WriteStats()
+        started = time.perf_counter()
+        with self.transaction():
+            for table, ids in batch.delete.items():
+                stats.deleted[table] = self._delete_nodes(NODES[table], ids)
+            for rel, ids in batch.clear_out.items():
+                self._clear_edges(RELS[rel], ids, outgoing=True)
+            for rel, ids in batch.clear_in.items():
+                self._clear_edges(RELS[rel], ids, outgoing=False)
+            for table, rows in batch.nodes.items():
+                stats.nodes[table] = self._upsert_nodes(NODES[table], rows)
+            for rel, rows in batch.edges.items():
+                stats.edges[rel] = self._put_edges(RELS[rel], rows)
+        stats.seconds = time.perf_counter() - started
+        return stats
+
+    def _upsert_nodes(self, table: NodeTable, rows: list[dict[str, Any]]) -> int:
+        if not rows:
+            return 0
+        pk = table.primary_key
+        types = table.column_types()
+        merged: dict[Any, dict[str, Any]] = {}
+        for row in rows:  # last write wins within a batch; columns accumulate
+            key = row[pk]
+            if key in merged:
+                merged[key].update(row)
+            else:
+                merged[key] = dict(row)
+        # Rows are written in groups of identical column sets, so a row that names only some
+        # columns (a placeholder for a referenced node) never blanks the others.
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for row in merged.values():
+            groups.setdefault(tuple(sorted(set(row) - {pk})), []).append(row)
+        for rest, group in groups.items():
+            unknown = [c for c in rest if c not in types]
+            if unknown:
+                raise GraphError(f"{table.name} has no properties {unknown}")
+            columns = [pk, *rest]
+            data = {
+                f"c{i}": _column([r[c] for r in group], types[c]) for i, c in enumerate(columns)
+            }
+            sets = ", ".join(f"n.{c} = c{i}" for i, c in enumerate(columns) if i > 0)
+            cypher = f"LOAD FROM $t MERGE (n:`{table.name}` {{{pk}: c0}})"
+            if sets:
+                cypher += f" SET {sets}"
+            self._conn.execute(cypher, {"t": pa.table(data)})
+        return len(merged)
+
+    def _delete_nodes(self, table: NodeTable, ids: Iterable[str]) -> int:
+        keys = sorted(set(ids))
+        if not keys:
+            return 0
+        types = table.column_types()
+        arrow = pa.table({"c0": _column(keys, types[table.primary_key])})
+        self._conn.execute(
+            f"LOAD FROM $t MATCH (n:`{table.name}` {{{table.primary_key}: c0}}) DETACH DELETE n",
+            {"t": arrow},
+        )
+        return len(keys)
+
+    def _clear_edges(self, rel: RelTable, ids: Iterable[str], *, outgoing: bool) -> None:
+        keys = sorted(set(ids))
+        if not keys:
+            return
+        node = NODES[rel.source if outgoing else rel.target]
+        arrow = pa.table({"c0": _column(keys, node.column_types()[node.primary_key])})
+        pattern = (
+            f"(a:`{rel.source}` {{{NODES[rel.source].primary_key}: c0}})-[r:`{rel.name}`]->()"
+            if outgoing
+            else f"()-[r:`{rel.name}`]->(b:`{rel.target}` {{{NODES[rel.target].primary_key}: c0}})"
+        )
+        self._conn.execute(f"LOAD FROM $t MATCH {pattern} DELETE r", {"t": arrow})
+
+    def _put_edges(self, rel: RelTable, rows: list[dict[str, Any]]) -> int:
+        if not rows:
+            return 0
+        key_props = EDGE_KEYS.get(rel.name, ())
+        unique: dict[tuple[Any, ...], dict[str, Any]] = {}
+        for row in rows:
+            unique[(row["from"], row["to"], *(row.get(k) for k in key_props))] = row
+        src, dst = NODES[rel.source], NODES[rel.target]
+        # Replace, never double: remove any existing edge with the same key first.
+        keyed = {
+            "c0": _column([k[0] for k in unique], src.column_types()[src.primary_key]),
+            "c1": _column([k[1] for k in unique], dst.column_types()[dst.primary_key]),
+        }
+        conditions = ""
+        for i, prop in enumerate(key_props, start=2):
+            keyed[f"c{i}"] = _column([k[i] for k in unique], rel.column_types()[prop])
+            conditions += f" AND r.{prop} = c{i}"
+        self._conn.execute(
+            f"LOAD FROM $t MATCH (a:`{rel.source}` {{{src.primary_key}: c0}})-[r:`{rel.name}`]->"
+            f"(b:`{rel.target}` {{{dst.primary_key}: c1}})"
+            + (f" WHERE {conditions[5:]}" if conditions else "")
+            + " DELETE r",
+            {"t": pa.table(keyed)},
+        )
+        values = list(unique.values())
+        data: dict[str, pa.Array] = {
+            "from": keyed["c0"],
+            "to": keyed["c1"],
+        }
+        for prop, kind in rel.columns:
+            data[prop] = _column([r.get(prop) for r in values], kind)
+        try:
+            self._conn.execute(f"COPY `{rel.name}` FROM $t", {"t": pa.table(data)})
+        except RuntimeError as exc:
+            raise GraphError(f"writing {rel.name} edges failed: {exc}") from exc
+        return len(values)
+
+    # -- reads -----------------------------------------------------------------------------
+    def query(
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout_s: float | None = 30.0,
+        max_rows: int | None = 10_000,
+    ) -> QueryResult:
+        """Run an analyst query: read-only transaction, time limit, row limit."""
+        statement = check_read_only_cypher(cypher)
+        started = time.perf_counter()
+        with self._lock:
+            self._conn.set_query_timeout(int(timeout_s * 1000) if timeout_s else 0)
+            try:
+                self._conn.execute("BEGIN TRANSACTION READ ONLY")
+                try:
+                    result = self._conn.execute(statement, dict(params or {}))
+                    columns = list(result.get_column_names())
+                    rows: list[list[Any]] = []
+                    truncated = False
+                    while result.has_next():
+                        if max_rows is not None and len(rows) >= max_rows:
+                            truncated = True
+                            break
+                        rows.append(result.get_next())
+                finally:
+                    self._conn.execute("ROLLBACK")
+            except RuntimeError as exc:
+                raise _query_error(exc, timeout_s) from exc
+            finally:
+                self._conn.set_query_timeout(0)
+        return QueryResult(columns, rows, truncated, (time.perf_counter() - started) * 1000)
+
+    def counts(self) -> dict[str, int]:
+        """Rows per node and relationship table."""
+        out: dict[str, int] = {}
+        for name in NODES:
+            out[name] = int(self.execute(f"MATCH (n:`{name}`) RETURN count(n)")[0][0])
+        for name in RELS:
+            out[name] = int(self.execute(f"MATCH ()-[r:`{name}`]->() RETURN count(r)")[0][0])
+        return out
+
+
+def _query_error(exc: RuntimeError, timeout_s: float | None) -> QueryError:
+    text = str(exc)
+    if _WRITE_REFUSED.search(text):
+        return QueryRefusedError(
+            "this query writes to the graph; queries are read-only (CREATE, MERGE, SET, DELETE "
+            "and DDL are refused)"
+        )
+    if "interrupt" in text.lower():
+        return QueryTimeoutError(f"the query ran past its time limit of {timeout_s:g}s")
+    return QueryError(text)
+
+
+def to_jsonable(value: Any) -> Any:
+    """Turn engine values (nodes, rels, datetimes) into plain JSON-friendly Python."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: to_jsonable(v) for k, v in value.items() if k not in ("_id",)}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    return value

@@ -8,7 +8,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import httpx
 from pydantic import ValidationError
@@ -79,6 +79,13 @@ class Connector(ABC):
             retry=config.retry,
             sleep=sleep,
         )
+
+    @classmethod
+    @abstractmethod
+    def example_config(cls, base_url: str | None = None) -> dict[str, Any]:
+        """A complete, valid config block for this connector (secret fields as references such
+        as ``env:SLACK_TOKEN``). ``siphon connectors add``, the sandbox and the contract test use
+        it; ``base_url`` points it at another server (the sandbox)."""
 
     @abstractmethod
     def make_client(self) -> httpx.Client:

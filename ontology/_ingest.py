@@ -56,12 +56,15 @@ def person_id_for(identity: Identity | Account) -> str:
 class Ingestor:
     """Turns batches of ``Record``/``Account``/``Container`` into graph writes."""
 
-    def __init__(self, store: GraphStore, *, privacy: Mapping[str, Privacy] | None = None) -> None:
-        self.store = store
+    def __init__(self, *, privacy: Mapping[str, Privacy] | None = None) -> None:
         self.privacy: Mapping[str, Privacy] = privacy or {}
 
-    def ingest(self, items: Sequence[AnyRecord]) -> IngestReport:
-        """Ingest one batch in one transaction."""
+    def ingest(self, store: GraphStore, items: Sequence[AnyRecord]) -> IngestReport:
+        """Ingest one batch in one transaction on ``store``.
+
+        The store is passed per call so the daemon can open the graph only for write windows
+        and let read-only query workers in between.
+        """
         report = IngestReport()
         batch = GraphBatch()
         for item in items:
@@ -75,7 +78,7 @@ class Ingestor:
                 self._container(batch, item)
                 report.containers += 1
         if batch:
-            report.write = self.store.write(batch)
+            report.write = store.write(batch)
         return report
 
     # -- mapping -----------------------------------------------------------------------

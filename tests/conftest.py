@@ -35,7 +35,7 @@ class MemoryKeyring(KeyringBackend):
 
 
 @pytest.fixture(autouse=True)
-def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """No SIPHON_* or systemd variables leak in; HOME, XDG dirs and cwd are per test."""
     for name in list(os.environ):
         if name.startswith(("SIPHON_", "DLT_")) or name in (
@@ -57,7 +57,7 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     work = tmp_path / "cwd"
     work.mkdir()
     monkeypatch.chdir(work)
-    yield tmp_path
+    return tmp_path
 
 
 @pytest.fixture(autouse=True)

@@ -353,9 +353,20 @@ class GraphStore:
 
         def __exit__(self, exc_type: object, *rest: object) -> None:
             try:
-                self.store._conn.execute("ROLLBACK" if exc_type else "COMMIT")
+                if exc_type is None:
+                    self.store._conn.execute("COMMIT")
+                else:
+                    self.store._rollback()
             finally:
                 self.store._lock.release()
+
+    def _rollback(self) -> None:
+        # A failed statement may already have aborted the transaction; that is fine.
+        try:
+            self._conn.execute("ROLLBACK")
+        except RuntimeError as exc:
+            if "no active transaction" not in str(exc).lower():
+                raise
 
     def transaction(self) -> GraphStore._Transaction:
         """A read-write transaction: commits on success, rolls back on any exception."""
@@ -503,7 +514,7 @@ class GraphStore:
                             break
                         rows.append(result.get_next())
                 finally:
-                    self._conn.execute("ROLLBACK")
+                    self._rollback()
             except RuntimeError as exc:
                 raise _query_error(exc, timeout_s) from exc
             finally:

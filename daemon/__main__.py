@@ -1,0 +1,5 @@
+"""``python -m daemon`` runs the ``siphon`` command line."""
+
+from daemon.cli import main
+
+main()

@@ -225,6 +225,8 @@ class GraphStore:
         engine: str = DEFAULT_ENGINE,
         buffer_pool_mb: int | None = None,
         migrate: bool = True,
+        max_db_size_mb: int | None = None,
+        max_threads: int | None = None,
     ) -> None:
         self.path = Path(path)
         self.read_only = read_only
@@ -240,6 +242,12 @@ class GraphStore:
         kwargs: dict[str, Any] = {"read_only": read_only}
         if buffer_pool_mb:
             kwargs["buffer_pool_size"] = buffer_pool_mb * 1024 * 1024
+        # The engine reserves 8 TB of address space by default; a process under RLIMIT_AS (the
+        # bounded query worker) must reserve only what the database can grow to.
+        if max_db_size_mb:  # the engine wants a power of two
+            kwargs["max_db_size"] = 1 << (max_db_size_mb * 1024 * 1024 - 1).bit_length()
+        if max_threads:
+            kwargs["max_num_threads"] = max_threads
         try:
             self._db = self._engine.Database(str(self.path), **kwargs)
         except RuntimeError as exc:

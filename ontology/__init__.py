@@ -22,6 +22,14 @@ from ontology._graph import (
     graph_path,
     to_jsonable,
 )
+from ontology._ledger import (
+    Ledger,
+    LedgerKeyError,
+    LedgerProblem,
+    VerifyReport,
+    load_or_create_key,
+    verify_ledger,
+)
 from ontology._schema import MIGRATIONS, NODES, RELS, SCHEMA_VERSION
 
 __all__ = [
@@ -36,15 +44,21 @@ __all__ = [
     "GraphLockedError",
     "GraphNotFoundError",
     "GraphStore",
+    "Ledger",
+    "LedgerKeyError",
+    "LedgerProblem",
     "QueryError",
     "QueryRefusedError",
     "QueryResult",
     "QueryTimeoutError",
     "SchemaVersionError",
+    "VerifyReport",
     "WriteStats",
     "check_read_only_cypher",
     "graph_path",
+    "load_or_create_key",
     "to_jsonable",
+    "verify_ledger",
 ]
 
 from ontology._ingest import Ingestor, IngestReport

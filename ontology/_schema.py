@@ -196,18 +196,36 @@ REL_TABLES: tuple[RelTable, ...] = (
     RelTable("IN", "Document", "Container", (), "a document lives in a container"),
     RelTable("REPLY_TO", "Document", "Document", (), "a reply, comment or note to its parent"),
     RelTable("LINKS_TO", "Document", "Document", (("kind", S),), "a CRM association"),
-    RelTable("AUTHORED", "Person", "Document", (), "who wrote a document"),
+    RelTable(
+        "AUTHORED", "Person", "Document", (("account", S),), "who wrote a document (via account)"
+    ),
     RelTable("MENTIONS", "Document", "Entity", (("count", INT),), "a document mentions a thing"),
-    RelTable("MENTIONS_PERSON", "Document", "Person", (), "a document mentions a person"),
+    RelTable(
+        "MENTIONS_PERSON",
+        "Document",
+        "Person",
+        (("account", S),),
+        "a document mentions a person (account: the mentioned account; null for a name)",
+    ),
     RelTable("ACCOUNT_OF", "Account", "Person", (("reason", S),), "an account belongs to a person"),
     RelTable(
         "STATED_IN",
         "Decision",
         "Document",
-        (("role", S), ("span_start", INT), ("span_end", INT)),
+        (
+            ("role", S),
+            ("span_start", INT),
+            ("span_end", INT),
+            ("deciders", SL),
+            ("about", SL),
+            ("confidence", D),
+            ("stated_at", T),
+        ),
         "provenance: where a decision was stated (role: stated, confirmed, structured)",
     ),
-    RelTable("DECIDED_BY", "Decision", "Person", (("role", S),), "decider or approver"),
+    RelTable(
+        "DECIDED_BY", "Decision", "Person", (("role", S), ("account", S)), "decider or approver"
+    ),
     RelTable("ABOUT", "Decision", "Entity", (), "what a decision is about"),
     RelTable(
         "PRECEDENT", "Decision", "Decision", (("similarity", D),), "an earlier similar decision"
@@ -241,11 +259,38 @@ class Migration:
     statements: tuple[str, ...] = field(default_factory=tuple)
 
 
+#: Columns added by migration 2 (provenance for resolution): ``(table, column, type)``.
+V2_COLUMNS: tuple[tuple[str, str, ColumnType], ...] = (
+    ("AUTHORED", "account", S),
+    ("MENTIONS_PERSON", "account", S),
+    ("DECIDED_BY", "account", S),
+    ("STATED_IN", "deciders", SL),
+    ("STATED_IN", "about", SL),
+    ("STATED_IN", "confidence", D),
+    ("STATED_IN", "stated_at", T),
+)
+
+
+def _v1_rel(table: RelTable) -> RelTable:
+    added = {column for name, column, _ in V2_COLUMNS if name == table.name}
+    columns = tuple(c for c in table.columns if c[0] not in added)
+    return RelTable(table.name, table.source, table.target, columns, table.description)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
         "schema v1: the analyst contract",
-        tuple(t.ddl() for t in NODE_TABLES) + tuple(t.ddl() for t in REL_TABLES),
+        tuple(t.ddl() for t in NODE_TABLES) + tuple(_v1_rel(t).ddl() for t in REL_TABLES),
+    ),
+    Migration(
+        2,
+        "schema v2: resolution provenance (the account behind AUTHORED, MENTIONS_PERSON and "
+        "DECIDED_BY; what each STATED_IN source said: deciders, about, confidence, stated_at)",
+        tuple(
+            f"ALTER TABLE `{name}` ADD IF NOT EXISTS {column} {kind}"
+            for name, column, kind in V2_COLUMNS
+        ),
     ),
 )
 

@@ -160,6 +160,10 @@ class ApiClient:
 
     def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         """Send a request; return the response once the classifier accepts it."""
+        response: httpx.Response = self._retrying(method, url, kwargs, decode=False)
+        return response
+
+    def _retrying(self, method: str, url: str, kwargs: dict[str, Any], *, decode: bool) -> Any:
         endpoint = f"{method} {url.split('?', 1)[0]}"
         started = self.clock()
         waited = 0.0
@@ -183,7 +187,15 @@ class ApiClient:
             sleep=sleep,
             reraise=True,
         )
-        return retrying(self._send_once, method, url, endpoint, kwargs)
+        return retrying(self._attempt, method, url, endpoint, kwargs, decode)
+
+    def _attempt(
+        self, method: str, url: str, endpoint: str, kwargs: dict[str, Any], decode: bool
+    ) -> Any:
+        response = self._send_once(method, url, endpoint, kwargs)
+        # Decoding inside the retry loop: a proxy's HTML error page answered with 200 is
+        # as transient as a 503 and must be retried the same way.
+        return self._json(response, endpoint) if decode else response
 
     def _send_once(
         self, method: str, url: str, endpoint: str, kwargs: dict[str, Any]
@@ -212,20 +224,20 @@ class ApiClient:
         return response
 
     def get_json(self, url: str, **kwargs: Any) -> Any:
-        """GET and decode JSON, mapping a non-JSON body to a retriable error."""
-        return self._json(self.request("GET", url, **kwargs), url)
+        """GET and decode JSON; a body that is not JSON is retried like a 5xx."""
+        return self._retrying("GET", url, kwargs, decode=True)
 
     def post_json(self, url: str, **kwargs: Any) -> Any:
-        """POST and decode JSON."""
-        return self._json(self.request("POST", url, **kwargs), url)
+        """POST and decode JSON; a body that is not JSON is retried like a 5xx."""
+        return self._retrying("POST", url, kwargs, decode=True)
 
-    def _json(self, response: httpx.Response, url: str) -> Any:
+    def _json(self, response: httpx.Response, endpoint: str) -> Any:
         try:
             return response.json()
         except ValueError as exc:
             raise RetriableError(
                 f"answer is not JSON ({response.headers.get('content-type', 'no content type')})",
                 connector=self.connector,
-                endpoint=url.split("?", 1)[0],
+                endpoint=endpoint,
                 status=response.status_code,
             ) from exc

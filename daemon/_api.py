@@ -7,18 +7,20 @@ by default, no streaming; the work that could hurt (queries) runs in worker proc
 - ``GET /readyz``   200 when the scheduler runs and the graph is open or openable, else 503
 - ``GET /metrics``  Prometheus text format
 - ``GET /status``   per-connector state as JSON                      (bearer token if set)
+- ``POST /verify``  the ledger check of ``siphon verify``, run in a query worker (token if set)
 - ``POST /query``   ``{"cypher": ..., "params": {...}}`` -> ``{"columns", "rows", "truncated"}``
                     400 refused or bad query, 401 token, 408 time limit, 503 memory or busy
 """
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import json
 import logging
 import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -65,6 +67,7 @@ class ApiContext:
     ready: Callable[[], dict[str, bool]]
     status: Callable[[], dict[str, Any]]
     token: Callable[[], str | None]
+    verify: Callable[[], dict[str, Any]]
 
 
 class _Server(ThreadingHTTPServer):
@@ -143,19 +146,38 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         path = self.path.split("?", 1)[0]
-        if path != "/query":
+        if path not in ("/query", "/verify"):
             self._error(HTTPStatus.NOT_FOUND, f"no such endpoint {path}", "not_found")
             return
         if not self._authorized():
+            return
+        if path == "/verify":
+            with self._query_errors():
+                self._json(HTTPStatus.OK, self.server.context.verify())
             return
         request = self._read_query()
         if request is None:
             return
         cypher, params, timeout_s, max_rows = request
-        try:
+        with self._query_errors():
             result = self.server.context.queries.run(
                 cypher, params, timeout_s=timeout_s, max_rows=max_rows
             )
+            self._json(
+                HTTPStatus.OK,
+                {
+                    "columns": result.columns,
+                    "rows": result.rows,
+                    "truncated": result.truncated,
+                    "elapsed_ms": result.elapsed_ms,
+                },
+            )
+
+    @contextlib.contextmanager
+    def _query_errors(self) -> Iterator[None]:
+        """Answer a failed query or verification with the right status and a clear message."""
+        try:
+            yield
         except QueryRefusedError as exc:
             self._error(HTTPStatus.BAD_REQUEST, str(exc), "refused")
         except QueryTimeoutError as exc:
@@ -170,16 +192,6 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(HTTPStatus.BAD_REQUEST, str(exc), "bad_query")
         except GraphError as exc:
             self._error(HTTPStatus.SERVICE_UNAVAILABLE, str(exc), "graph")
-        else:
-            self._json(
-                HTTPStatus.OK,
-                {
-                    "columns": result.columns,
-                    "rows": result.rows,
-                    "truncated": result.truncated,
-                    "elapsed_ms": result.elapsed_ms,
-                },
-            )
 
     def _read_query(self) -> tuple[str, dict[str, Any], float | None, int | None] | None:
         try:

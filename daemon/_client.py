@@ -157,6 +157,10 @@ class DaemonClient:
         result: dict[str, Any] = self._check(self._client.post("/query", json=body))
         return result
 
+    def verify(self) -> dict[str, Any]:
+        result: dict[str, Any] = self._check(self._client.post("/verify"))
+        return result
+
     def status(self) -> dict[str, Any]:
         result: dict[str, Any] = self._check(self._client.get("/status"))
         return result

@@ -202,6 +202,7 @@ class Daemon:
                         ready=self._ready,
                         status=self._status,
                         token=lambda: _token(self.loaded),
+                        verify=self._verify,
                     ),
                 )
             except (OSError, ValueError) as exc:
@@ -336,6 +337,13 @@ class Daemon:
                 self.metrics.graph_stats = read_graph_stats(store)
         except GraphError as exc:
             log.warning("graph.stats_failed error=%s", exc)
+
+    def _verify(self) -> dict[str, Any]:
+        key = self.loaded.settings.ledger.key
+        secret = load_or_create_key(
+            self.loaded.state_dir, key.get_secret_value() if key is not None else None
+        )
+        return self.queries.verify(secret)
 
     def _ready(self) -> dict[str, bool]:
         return {"scheduler": self.scheduler.running, "graph": self.coordinator.ready}

@@ -37,7 +37,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NoReturn
 
 from daemon._coordinator import GraphBusyError, GraphCoordinator
 from ontology import (
@@ -133,10 +133,12 @@ class _Worker:
             return {"ok": True}
         if op == "ping":
             return {"ok": True, "open": self.store is not None}
-        if op != "query":
+        if op not in ("query", "verify"):
             return {"ok": False, "kind": "error", "message": f"unknown op {op!r}"}
         try:
             store = self._open()
+            if op == "verify":
+                return self._verify(store, bytes.fromhex(str(request["key"])))
             result: QueryResult = store.query(
                 str(request["cypher"]),
                 request.get("params") or {},
@@ -163,6 +165,13 @@ class _Worker:
             if "bad_alloc" in text or "nable to allocate" in text or "buffer pool is full" in text:
                 return self._memory_error()
             return {"ok": False, "kind": "error", "message": text}
+
+    @staticmethod
+    def _verify(store: Any, key: bytes) -> dict[str, Any]:
+        from ontology import verify_ledger
+
+        # "ok" here means the worker answered; the verdict is in "problem".
+        return {**verify_ledger(store, key).as_json(), "ok": True}
 
     def _memory_error(self) -> dict[str, Any]:
         return {
@@ -354,15 +363,20 @@ class QueryService:
 
     def __init__(
         self,
-        coordinator: GraphCoordinator,
+        coordinator: GraphCoordinator | None,
         graph: Path,
         limits: QueryLimits,
         *,
         engine: str = "kuzu",
         workers: int = DEFAULT_WORKERS,
+        keep_open: bool = True,
         on_result: Callable[[str, float], None] | None = None,
     ) -> None:
+        """``coordinator`` None: no daemon in this process (``siphon query`` with the daemon
+        stopped); ``keep_open`` False: workers let go of the graph after each query, so a
+        daemon can start meanwhile."""
         self.coordinator = coordinator
+        self.keep_open = keep_open
         self.graph = graph
         self.engine = engine
         self.limits = limits
@@ -373,7 +387,8 @@ class QueryService:
         for worker in self._workers:
             self._idle.put(worker)
         self._busy: set[int] = set()
-        coordinator.on_release(self.release)
+        if coordinator is not None:
+            coordinator.on_release(self.release)
 
     def configure(self, limits: QueryLimits) -> None:
         """New limits (config reload); workers restart lazily with a new memory bound."""
@@ -448,11 +463,24 @@ class QueryService:
 
     @contextmanager
     def _read_window(self, timeout: float) -> Iterator[None]:
+        if self.coordinator is None:
+            yield
+            return
         try:
             with self.coordinator.read_window(timeout):
                 yield
         except GraphBusyError as exc:
             raise QueryBusyError(str(exc)) from None
+
+    def verify(self, key: bytes, *, timeout_s: float = 600.0) -> dict[str, Any]:
+        """Verify the ledger in a worker (read window, memory bound, ``timeout_s``)."""
+        with self._worker(timeout_s) as worker, self._read_window(timeout_s):
+            response = self._exchange(
+                worker, {"op": "verify", "key": key.hex()}, timeout_s, "verification"
+            )
+        if not response.get("ok"):
+            self._raise(response)
+        return response
 
     def _ask(
         self,
@@ -469,26 +497,7 @@ class QueryService:
             "timeout_s": timeout,
             "max_rows": rows,
         }
-        deadline = time.monotonic() + timeout + KILL_GRACE_S
-        try:
-            worker.db_open = True
-            response = worker.request(message, deadline)
-        except _WorkerTimedOut:
-            worker.kill()
-            log.warning(
-                "query.killed reason=time_limit timeout=%gs pid_index=%d", timeout, worker.index
-            )
-            raise QueryTimeoutError(
-                f"the query ran past its time limit of {timeout:g}s and was stopped"
-            ) from None
-        except _WorkerDied:
-            code = worker.proc.returncode if worker.proc is not None else None
-            worker.kill()
-            log.warning("query.worker_died code=%s", code)
-            raise QueryMemoryError(
-                f"the query worker died (exit {code}) running this query, most likely for "
-                f"memory: the bound is {worker.memory_mb} MB ([query] memory_mb)"
-            ) from None
+        response = self._exchange(worker, message, timeout, "query")
         if response.get("ok"):
             return QueryResult(
                 list(response["columns"]),
@@ -496,7 +505,37 @@ class QueryService:
                 bool(response.get("truncated")),
                 float(response.get("elapsed_ms", 0.0)),
             )
-        worker.db_open = response.get("kind") != "missing"
+        self._raise(response)
+
+    def _exchange(
+        self, worker: WorkerProcess, message: Mapping[str, Any], timeout: float, what: str
+    ) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout + KILL_GRACE_S
+        try:
+            worker.db_open = True
+            response = worker.request(message, deadline)
+        except _WorkerTimedOut:
+            worker.kill()
+            log.warning("query.killed reason=time_limit timeout=%gs what=%s", timeout, what)
+            raise QueryTimeoutError(
+                f"the {what} ran past its time limit of {timeout:g}s and was stopped"
+            ) from None
+        except _WorkerDied:
+            code = worker.proc.returncode if worker.proc is not None else None
+            worker.kill()
+            log.warning("query.worker_died code=%s what=%s", code, what)
+            raise QueryMemoryError(
+                f"the query worker died (exit {code}) running this {what}, most likely for "
+                f"memory: the bound is {worker.memory_mb} MB ([query] memory_mb)"
+            ) from None
+        if response.get("kind") == "missing":
+            worker.db_open = False
+        if not self.keep_open:
+            worker.close_db()
+        return response
+
+    @staticmethod
+    def _raise(response: Mapping[str, Any]) -> NoReturn:
         kind, text = response.get("kind"), str(response.get("message"))
         errors: dict[Any, type[QueryError]] = {
             "refused": QueryRefusedError,

@@ -23,6 +23,7 @@ from ontology._graph import (
     to_jsonable,
 )
 from ontology._ledger import (
+    KEY_FILENAME,
     Ledger,
     LedgerKeyError,
     LedgerProblem,
@@ -35,6 +36,7 @@ from ontology._schema import MIGRATIONS, NODES, RELS, SCHEMA_VERSION
 __all__ = [
     "DEFAULT_ENGINE",
     "ENGINES",
+    "KEY_FILENAME",
     "MIGRATIONS",
     "NODES",
     "RELS",

@@ -271,6 +271,24 @@ class VerifyReport:
     def ok(self) -> bool:
         return self.problem is None
 
+    def as_json(self) -> dict[str, Any]:
+        """Plain data, for the daemon's API and ``siphon verify --json``."""
+        problem = self.problem
+        return {
+            "ok": self.ok,
+            "entries": self.entries,
+            "decisions": self.decisions,
+            "problem": None
+            if problem is None
+            else {
+                "kind": problem.kind,
+                "seq": problem.seq,
+                "decision_id": problem.decision_id,
+                "detail": problem.detail,
+                "message": str(problem),
+            },
+        }
+
 
 def verify_ledger(store: GraphStore, key: bytes) -> VerifyReport:
     """Recompute the chain and each decision's content; report the first mismatch."""

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from daemon.cli import _config
+from daemon.cli import _config, _connectors, _decisions, _run, _secrets, _shell, _verify
 from daemon.cli._common import CliState
 from daemon.cli._query import query
 from daemon.cli._status import status
@@ -55,6 +55,13 @@ def _main(
 app.add_typer(_config.app, name="config")
 app.command("query")(query)
 app.command("status")(status)
+app.command("run")(_run.run)
+app.command("shell")(_shell.shell)
+app.command("decisions")(_decisions.decisions)
+app.command("trace")(_decisions.trace)
+app.add_typer(_connectors.app, name="connectors")
+app.add_typer(_secrets.app, name="secrets")
+app.command("verify")(_verify.verify)
 
 
 def main() -> None:

@@ -8,7 +8,8 @@ from typing import Annotated, Any
 
 import typer
 
-from daemon.cli._common import OutputFormat, fail, graph_errors, load, print_rows
+from daemon.cli._common import OutputFormat, fail, load, print_rows
+from daemon.cli._remote import graph_reader
 
 
 def parse_params(pairs: list[str]) -> dict[str, Any]:
@@ -55,29 +56,15 @@ def query(
 ) -> None:
     """Run a read-only Cypher query and print the rows.
 
-    The graph is opened read-only; a query that writes is refused. Relationship names are in
-    docs/schema.md; `IN` may be written bare, as [:IN].
+    While `siphon run` holds the graph the query goes through its API; otherwise it runs in a
+    bounded worker process on the graph opened read-only. Either way a query that writes is
+    refused, and the time limit, row limit and memory bound of [query] apply. Relationship
+    names are in docs/schema.md; `IN` may be written bare, as [:IN].
     """
-    from ontology import GraphStore, graph_path
-
     loaded = load(ctx, state_dir=state_dir, resolve_secrets=False)
-    settings = loaded.settings
     params = parse_params(param or [])
-    with (
-        graph_errors(),
-        GraphStore(
-            graph_path(loaded.state_dir),
-            read_only=True,
-            engine=settings.graph.engine,
-            buffer_pool_mb=min(settings.query.memory_mb, 4096),
-        ) as store,
-    ):
-        result = store.query(
-            cypher,
-            params,
-            timeout_s=timeout if timeout is not None else settings.query.timeout.total_seconds(),
-            max_rows=limit if limit is not None else settings.query.max_rows,
-        )
+    with graph_reader(loaded) as reader:
+        result = reader.query(cypher, params, timeout_s=timeout, max_rows=limit)
     note = None
     if result.truncated:
         note = f"(showing the first {len(result.rows)} rows; raise --max-rows to see more)"

@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 _TOKEN = re.compile(r"<([^<>\n]*)>")
-_FENCE = re.compile(r"```\n?")
+_CODE_BLOCK = re.compile(r"```\n?(.*?)\n?```", re.DOTALL)
+_INLINE_CODE = re.compile(r"`([^`\n]+)`")
+_BULLET = re.compile(r"^([ \t]*)[•◦▪]\s", re.MULTILINE)
 # Emphasis markers only when they wrap a phrase at word boundaries, as Slack renders them,
 # so "2*3*4" or snake_case_names stay untouched.
 _EMPHASIS = [
@@ -44,7 +46,9 @@ def to_plain_text(text: str, user_name: Callable[[str], str | None]) -> Converte
 
 
 def _plain(segment: str) -> str:
-    segment = _FENCE.sub("", segment)
+    segment = _CODE_BLOCK.sub(r"\1", segment).replace("```", "")
+    segment = _INLINE_CODE.sub(r"\1", segment)
+    segment = _BULLET.sub(r"\1- ", segment)
     for pattern in _EMPHASIS:
         segment = pattern.sub(r"\1", segment)
     return unescape(segment)

@@ -368,6 +368,8 @@ NAMES = {"U1": "Ada Lovelace", "U2": "Grace Hopper"}
         ("*we decided* to _ship_ ~v1~", "we decided to ship v1", []),
         ("2*3*4 and snake_case_name stay", "2*3*4 and snake_case_name stay", []),
         ("```SELECT 1 &lt; 2```", "SELECT 1 < 2", []),
+        ("```\nSELECT * FROM t\n```\nthen", "SELECT * FROM t\nthen", []),
+        ("*Plan*\n• use `pg`\n• ship it", "Plan\n- use pg\n- ship it", []),
         (
             "<@U1> and <@U2> and <@U1>",
             "@Ada Lovelace and @Grace Hopper and @Ada Lovelace",

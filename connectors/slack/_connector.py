@@ -58,6 +58,7 @@ class SlackConnector(Connector):
         self._users: tuple[float, dict[str, dict[str, Any]]] | None = None
         self._conversations: tuple[float, list[dict[str, Any]]] | None = None
         self._workspace_url: str | None = None
+        self._missing_reported: float | None = None  # listing stamp whose gaps were logged
 
     @classmethod
     def example_config(cls, base_url: str | None = None) -> dict[str, Any]:
@@ -315,11 +316,14 @@ class SlackConnector(Connector):
         if wanted:
             chosen = [c for c in listing if named(c, wanted)]
             found = {c["id"] for c in chosen} | {channel_name(c) for c in chosen}
+            stamp = self._conversations[0] if self._conversations else None
+            report = stamp != self._missing_reported  # once per listing, not once per stream
+            self._missing_reported = stamp
             for missing in sorted(wanted - found):
                 if is_channel_id(missing):
                     # not listed (type, membership): read it anyway, Slack says if it can't
                     chosen.append({"id": missing, _UNLISTED: True})
-                else:
+                elif report:
                     self.skip(
                         SkippableError(
                             f"no conversation named {missing!r} is visible to the token; "

@@ -52,6 +52,9 @@ class ExtractedDecision:
     # "scrap the decision to ..."): the cue, for resolution to find what is superseded.
     supersedes_cue: str | None = None
     fact_id: str | None = None  # for structured decisions: the connector Fact id
+    # For structured decisions: the transition (status/resolution/stage) it came from.
+    from_state: str | None = None
+    to_state: str | None = None
 
 
 @dataclass(slots=True)

@@ -1,0 +1,174 @@
+"""The learned part: a small spaCy text classifier over sentences.
+
+Six exclusive classes (ConDec's five plus "none"): decision, alternative, pro, con, issue, none.
+Its input is the sentence's lower-cased words plus marker tokens from the rules (``features``):
+the rules feed the classifier, so it learns how far to trust each of them, and the classifier's
+scores feed the decision's confidence (see ``_decisions.judge``).
+
+The model is spaCy's bag-of-words ``TextCatBOW.v3`` (unigrams + bigrams, hashed into 2**16
+buckets): a sparse linear model, CPU-cheap (~800k words/s here) and ~2 MB on disk.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.training import Example
+from spacy.util import fix_random_seed, minibatch
+
+from ontology.extraction._cues import SentenceCues
+from ontology.extraction._types import ExtractionError
+
+LABELS = ("decision", "alternative", "pro", "con", "issue", "none")
+#: Bump when ``features`` changes: an artifact trained on other features is refused.
+FEATURES_VERSION = 1
+DEFAULT_MODEL_DIR = Path(__file__).parent / "models" / "condec_textcat"
+
+_MODALS = frozenset(
+    "could might may would should will must can shall 'll 'd need have ought".split()
+)
+
+
+def features(cues: SentenceCues) -> list[str]:
+    """The classifier's tokens for one sentence: its words plus markers from the rules."""
+    words = cues.words
+    marks = ["__bias"]
+    if words:
+        marks.append("__first_" + words[0])
+    if cues.imperative:
+        marks.append("__imperative")
+    if cues.imperative_negated:
+        marks.append("__imperative_not")
+    if cues.question:
+        marks.append("__question")
+    stripped = cues.text.rstrip()
+    if stripped.endswith("!"):
+        marks.append("__exclaim")
+    for w in words[:4]:
+        if w in _MODALS:
+            marks.append("__early_modal_" + w)
+    if cues.cue is not None:
+        marks.append(f"__cue_{cues.cue.kind}")
+        marks.append("__rule_" + cues.cue.name.replace(" ", "_"))
+    if cues.rationale is not None:
+        marks.append("__rationale")
+    if cues.rationale_opener:
+        marks.append("__rationale_opener")
+    if cues.alternatives:
+        marks.append("__alternatives")
+    if cues.conditional:
+        marks.append("__conditional")
+    if cues.hypothetical:
+        marks.append("__hypothetical")
+    if cues.request:
+        marks.append("__request")
+    n = len(words)
+    marks.append("__len_" + ("1" if n <= 1 else "short" if n <= 4 else "mid" if n <= 15 else "long"))
+    return marks + list(words)
+
+
+class SentenceClassifier:
+    """Scores sentences; wraps a saved spaCy pipeline holding one ``textcat`` component."""
+
+    def __init__(self, nlp: Language) -> None:
+        if "textcat" not in nlp.pipe_names:
+            raise ExtractionError("the classifier pipeline has no 'textcat' component")
+        self.nlp = nlp
+        self.textcat = nlp.get_pipe("textcat")
+        labels = tuple(self.textcat.labels)
+        if set(labels) != set(LABELS):
+            raise ExtractionError(f"the classifier has labels {labels}, expected {LABELS}")
+        self.labels: tuple[str, ...] = labels
+
+    @classmethod
+    def load(cls, path: str | Path = DEFAULT_MODEL_DIR) -> SentenceClassifier:
+        """Load a trained classifier directory (``train.py`` writes one)."""
+        path = Path(path)
+        if not (path / "config.cfg").is_file():
+            raise ExtractionError(f"no classifier at {path} (expected a spaCy pipeline directory)")
+        try:
+            nlp = spacy.load(path)
+        except (OSError, ValueError) as exc:
+            raise ExtractionError(f"cannot load the classifier at {path}: {exc}") from exc
+        version = nlp.meta.get("siphon", {}).get("features_version")
+        if version != FEATURES_VERSION:
+            raise ExtractionError(
+                f"the classifier at {path} was trained on features v{version}, this code makes "
+                f"v{FEATURES_VERSION}: retrain it with `python -m ontology.extraction.train`"
+            )
+        return cls(nlp)
+
+    def predict(self, feature_lists: Sequence[list[str]]) -> list[dict[str, float]]:
+        """Class probabilities for each sentence, in one batched model call."""
+        if not feature_lists:
+            return []
+        docs = [Doc(self.nlp.vocab, words=f) for f in feature_lists]
+        scores = self.textcat.model.predict(docs)
+        rows = self.textcat.model.ops.to_numpy(scores).tolist()
+        return [dict(zip(self.labels, (float(x) for x in row), strict=True)) for row in rows]
+
+    def to_disk(self, path: str | Path, *, meta: dict[str, object] | None = None) -> None:
+        """Save as a spaCy pipeline directory, with our feature version in its meta."""
+        self.nlp.meta["siphon"] = {"features_version": FEATURES_VERSION, **(meta or {})}
+        self.nlp.to_disk(Path(path))
+
+
+def train_classifier(
+    examples: Iterable[tuple[list[str], str]],
+    *,
+    seed: int = 0,
+    epochs: int = 12,
+    batch_size: int = 16,
+    ngram_size: int = 2,
+    buckets: int = 2**16,
+) -> SentenceClassifier:
+    """Train on (features, label) pairs; deterministic for a given seed and data order."""
+    data = list(examples)
+    unknown = {label for _, label in data} - set(LABELS)
+    if unknown:
+        raise ValueError(f"unknown labels {sorted(unknown)}; expected {LABELS}")
+    if not data:
+        raise ValueError("no training examples")
+    fix_random_seed(seed)
+    nlp = spacy.blank("en")
+    textcat = nlp.add_pipe(
+        "textcat",
+        config={
+            "model": {
+                "@architectures": "spacy.TextCatBOW.v3",
+                "exclusive_classes": True,
+                "ngram_size": ngram_size,
+                "no_output_layer": False,
+                "length": buckets,
+            }
+        },
+    )
+    for label in LABELS:
+        textcat.add_label(label)
+    train = [
+        Example.from_dict(
+            Doc(nlp.vocab, words=feats),
+            {"cats": {lab: float(lab == label) for lab in LABELS}},
+        )
+        for feats, label in data
+    ]
+    optimizer = nlp.initialize(lambda: train)
+    rng = random.Random(seed)
+    for _ in range(epochs):
+        rng.shuffle(train)
+        for batch in minibatch(train, batch_size):
+            nlp.update(batch, sgd=optimizer, drop=0.0)
+    return SentenceClassifier(nlp)
+
+
+def read_meta(path: str | Path) -> dict[str, object]:
+    """The classifier's ``meta.json`` (training data, sizes, figures)."""
+    meta = json.loads((Path(path) / "meta.json").read_text(encoding="utf-8"))
+    assert isinstance(meta, dict)
+    return meta

@@ -1,0 +1,837 @@
+"""Cheap rules over one sentence: is it a decision, a proposal, a rejection, a reversal, or
+something that only looks like one (a question, a hypothetical, reported speech, ...), and
+where are its statement, rationale, alternatives and named deciders.
+
+The rules run on the sentence text with regular expressions (C speed, no model needed); offsets
+are character offsets into the sentence. ``normalize`` lower-cases and straightens quotes
+without changing the length, so offsets found in the normalized text hold for the original.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ontology.extraction._lexicon import IMPERATIVE_VERBS
+
+CueKind = Literal["decided", "proposed", "rejected", "reversed"]
+
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "‐": "-", "–": "-"})
+
+
+def normalize(text: str) -> str:
+    """Lower-case, straight quotes; same length as ``text`` so offsets carry over."""
+    return text.translate(_QUOTES).lower()
+
+
+@dataclass(slots=True, frozen=True)
+class _Rule:
+    kind: CueKind
+    strength: float
+    pattern: re.Pattern[str]
+    verb: str = ""  # prepended to the statement ("going with X" -> "go with X")
+    negated: bool = False  # the cue itself says "not": polarity do_not
+    content: Literal["after", "before"] = "after"
+    explicit: bool = True  # an explicit decision phrase (not an inference from form)
+    name: str = ""
+
+
+def _r(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+_WE = r"(?:we|i|the team|team|everyone|we all)"
+_HAVE = r"(?:\s+(?:have|'ve|had|'d|just|finally|now|all|officially))*"
+_BLOCKED_AFTER_WILL = (
+    r"(?!\s+(?:see|discuss|talk|think|look|need|decide|check|figure|revisit|circle|have to|try|"
+    r"keep you|let you|get back|follow up|sync|meet|chat|investigate|consider|evaluate|"
+    r"probably|likely|maybe|update you|report|know|find out)\b)"
+)
+
+# Order matters only within equal priority; the analyser ranks kinds itself.
+RULES: tuple[_Rule, ...] = (
+    # -- reversals ---------------------------------------------------------------------------
+    _Rule(
+        "reversed",
+        0.9,
+        _r(
+            r"\b(?:(?:we(?:'re| are)\s+)?(?:revert(?:ing)?|roll(?:ing)?\s+back|go(?:ing)?\s+back|"
+            r"mov(?:e|ing)\s+back|switch(?:ing)?\s+back|return(?:ing)?)\s+to)\b"
+        ),
+        verb="go back to",
+        name="back to",
+    ),
+    _Rule(
+        "reversed",
+        0.9,
+        _r(
+            r"\b(?:revers(?:e|ed|ing)|undo(?:ing)?|overturn(?:ed|ing)?|scrap(?:ped|ping)?|"
+            r"drop(?:ped|ping)?)\s+(?:the|our|that|this|last \w+'s)\s+(?:earlier\s+|previous\s+)?"
+            r"(?:decision|plan|call)(?:\s+(?:to|on|about))?\b"
+        ),
+        name="reverse decision",
+    ),
+    _Rule(
+        "reversed",
+        0.85,
+        _r(r"\b(?:(?:we(?:'ve| have)?\s+)?changed\s+(?:our|my)\s+minds?|change\s+of\s+plans?)\b"),
+        name="changed our mind",
+    ),
+    _Rule(
+        "reversed",
+        0.8,
+        _r(r"\b(?:we\s+)?(?:will\s+|'ll\s+|are\s+|'re\s+)?no\s+longer\b"),
+        negated=True,
+        name="no longer",
+    ),
+    # -- rejections --------------------------------------------------------------------------
+    _Rule(
+        "rejected",
+        0.9,
+        _r(r"\bdecided\s+against\b"),
+        negated=True,
+        name="decided against",
+    ),
+    _Rule(
+        "rejected",
+        0.85,
+        _r(
+            rf"\b{_WE}{_HAVE}\s+(?:rejected|declined|vetoed|ruled\s+out|turned\s+down|"
+            r"dismissed|scrapped|shelved|nixed|killed|dropped)\b"
+        ),
+        negated=True,
+        name="we rejected",
+    ),
+    _Rule(
+        "rejected",
+        0.85,
+        _r(
+            r"\b(?:(?:is|was|were|are|has\s+been|have\s+been|got|been)\s+"
+            r"(?:rejected|declined|vetoed|ruled\s+out|turned\s+down|scrapped|shelved|nixed)|"
+            r"(?:is|are)\s+off\s+the\s+table|didn't\s+make\s+the\s+cut)\b"
+        ),
+        negated=True,
+        content="before",
+        name="was rejected",
+    ),
+    _Rule(
+        "rejected",
+        0.8,
+        _r(
+            rf"\b{_WE}?\s*(?:(?:are|'re|am|'m)\s+not|won't|will\s+not)\s+"
+            r"(?:going|moving\s+forward|proceeding)\s+with\b"
+        ),
+        negated=True,
+        name="not going with",
+    ),
+    _Rule("rejected", 0.8, _r(r"\bno-?go\b"), negated=True, name="no-go"),
+    # -- explicit decisions ------------------------------------------------------------------
+    _Rule(
+        "decided",
+        0.95,
+        _r(rf"\b(?:{_WE}|they){_HAVE}\s+decided\s+not\s+to\b"),
+        negated=True,
+        name="decided not to",
+    ),
+    _Rule(
+        "decided",
+        0.95,
+        _r(rf"\b(?:{_WE}|they|it\s+was|it's\s+been|it\s+has\s+been){_HAVE}\s+decided\b(?:\s+(?:to|that|on))?"),
+        name="decided",
+    ),
+    _Rule(
+        "decided",
+        0.95,
+        _r(
+            r"\b(?:(?:the|our|my)\s+)?(?:final\s+)?decision(?:\s+(?:is|was|has\s+been)|\s*:)"
+            r"(?:\s+(?:to|that))?"
+        ),
+        name="decision is",
+    ),
+    _Rule(
+        "decided",
+        0.9,
+        _r(r"\b(?:final\s+call|the\s+call\s+is|verdict|resolution|outcome)\s*(?::|is|was)(?:\s+to)?"),
+        name="final call",
+    ),
+    _Rule(
+        "decided",
+        0.9,
+        _r(rf"\b(?:{_WE}{_HAVE}\s+agreed(?:\s+(?:to|that|on))?|(?:it's|it\s+is)\s+agreed(?:\s+that)?|agreed\s*:|consensus\s+(?:is|was)(?:\s+to)?)"),
+        name="agreed",
+    ),
+    _Rule(
+        "decided",
+        0.85,
+        _r(
+            rf"\b(?:{_WE}\s*(?:are|'re|am|'m)|i'm)\s+(?:going|moving\s+forward|proceeding|"
+            r"sticking)\s+with\b"
+        ),
+        verb="go with",
+        name="going with",
+    ),
+    _Rule(
+        "decided",
+        0.85,
+        _r(rf"\b{_WE}\s*(?:will|'ll|shall)\s+(?:go|proceed|move\s+forward|stick)\s+with\b"),
+        verb="go with",
+        name="will go with",
+    ),
+    _Rule(
+        "decided",
+        0.85,
+        _r(rf"\b{_WE}{_HAVE}\s+(?:chose|chosen|picked|selected|went\s+with|gone\s+with)\b"),
+        verb="choose",
+        name="chose",
+    ),
+    _Rule(
+        "decided",
+        0.85,
+        _r(rf"\b{_WE}{_HAVE}\s+(?:opted\s+for|settled\s+on|landed\s+on|committed\s+to)\b"),
+        verb="choose",
+        name="opted for",
+    ),
+    _Rule(
+        "decided",
+        0.8,
+        _r(
+            rf"\b{_WE}\s*(?:are|'re)\s+(?:switching|moving|migrating|standardi[sz]ing)\s+"
+            r"(?:to|on)\b"
+        ),
+        verb="move to",
+        name="moving to",
+    ),
+    _Rule(
+        "decided",
+        0.85,
+        _r(
+            r"\b(?:(?:is|was|were|are|has\s+been|have\s+been|got|been)\s+"
+            r"(?:approved|signed\s+off|green-?lit|greenlit|okayed|ok'd|accepted|confirmed))\b"
+        ),
+        content="before",
+        name="was approved",
+    ),
+    _Rule(
+        "decided",
+        0.85,
+        _r(
+            r"\b(?:approved|signed\s+off(?:\s+on)?|green-?lit|greenlit|okayed|ok'd|"
+            r"gave\s+(?:the\s+|us\s+the\s+)?(?:go-?ahead|green\s+light)(?:\s+(?:to|for|on))?|"
+            r"made\s+the\s+call(?:\s+to)?)(?:\s*:)?"
+        ),
+        name="approved",
+    ),
+    _Rule(
+        "decided",
+        0.75,
+        _r(r"\b(?:going\s+forward|from\s+now\s+on|moving\s+forward|effective\s+(?:now|today|immediately))\b,?"),
+        name="going forward",
+    ),
+    _Rule(
+        "decided",
+        0.7,
+        _r(r"\b(?:the|our)\s+plan\s+is(?:\s+to)?\b|\bplan\s*:"),
+        name="the plan is",
+    ),
+    _Rule(
+        "decided",
+        0.8,
+        _r(r"\s+it\s+is\s*[.!]*$"),
+        content="before",
+        name="X it is",
+    ),
+    _Rule(
+        "decided",
+        0.65,
+        _r(r"\blet'?s\s+not\b|\blet\s+us\s+not\b"),
+        negated=True,
+        explicit=False,
+        name="let's not",
+    ),
+    _Rule(
+        "decided",
+        0.75,
+        _r(
+            r"\b(?:let'?s|let\s+us)\b(?!\s+(?:discuss|see|talk|think|revisit|sync|chat|meet|"
+            r"decide|wait|hold|circle|take|check|figure|consider|evaluate|explore|look|try|"
+            r"brainstorm|not|keep\s+(?:discussing|talking)|get\s+(?:input|feedback)|ask)\b)"
+        ),
+        explicit=False,
+        name="let's",
+    ),
+    _Rule(
+        "decided",
+        0.6,
+        _r(rf"\b(?:we|the\s+team)\s*(?:will\s+not|won't|shall\s+not|are\s+not\s+going\s+to|'re\s+not\s+going\s+to|aren't\s+going\s+to)\b{_BLOCKED_AFTER_WILL}"),
+        negated=True,
+        explicit=False,
+        name="we won't",
+    ),
+    _Rule(
+        "decided",
+        0.6,
+        _r(rf"\b(?:we|the\s+team)\s*(?:will|'ll|shall|are\s+going\s+to|'re\s+going\s+to|are\s+gonna|'re\s+gonna)\b{_BLOCKED_AFTER_WILL}"),
+        explicit=False,
+        name="we will",
+    ),
+    _Rule(
+        "decided",
+        0.5,
+        _r(r"\bwe\s+(?:don't|do\s+not)\s+(?=use|store|support|allow|run|deploy|ship|keep|need)"),
+        negated=True,
+        explicit=False,
+        name="we don't",
+    ),
+    _Rule(
+        "decided",
+        0.5,
+        _r(r"\bwe\s+(?:use|are\s+using|'re\s+using|only\s+use|now\s+use|always\s+use)\b"),
+        verb="use",
+        explicit=False,
+        name="we use",
+    ),
+    _Rule(
+        "decided",
+        0.45,
+        _r(rf"\bi\s*(?:will|'ll|am\s+going\s+to|'m\s+going\s+to)\b{_BLOCKED_AFTER_WILL}"),
+        explicit=False,
+        name="i will",
+    ),
+    # -- proposals ---------------------------------------------------------------------------
+    _Rule(
+        "proposed",
+        0.8,
+        _r(
+            r"\b(?:i|we)\s*(?:would\s+|'d\s+|'ll\s+|want\s+to\s+|would\s+like\s+to\s+|'d\s+like\s+to\s+)?"
+            r"(?:propose|suggest|recommend)(?:\s+that)?(?:\s+we)?(?:\s+(?:should|could))?\b"
+        ),
+        name="i propose",
+    ),
+    _Rule(
+        "proposed",
+        0.8,
+        _r(
+            r"\b(?:my|our|the)\s+(?:proposal|suggestion|recommendation|vote|preference|idea)\s*"
+            r"(?:is|would\s+be|:)(?:\s+(?:to|that|for))?|\b(?:proposal|suggestion|rfc|idea|option\s+\w)\s*:"
+        ),
+        name="proposal:",
+    ),
+    _Rule(
+        "proposed",
+        0.75,
+        _r(r"\b(?:how|what)\s+about\b|\bwhy\s+(?:don't\s+we|not)\b|\bwhat\s+if\s+we\b"),
+        name="how about",
+    ),
+    _Rule(
+        "proposed",
+        0.7,
+        _r(r"\b(?:should|shall|could|can)\s+we\b(?!\s+(?:not\b|just\s+not\b))"),
+        name="should we",
+    ),
+    _Rule(
+        "proposed",
+        0.7,
+        _r(
+            r"\b(?:i\s+think\s+|i\s+feel\s+|i\s+believe\s+|maybe\s+|perhaps\s+|probably\s+)?"
+            r"(?:we|the\s+team)\s+(?:should|ought\s+to|could|might|may\s+want\s+to|might\s+want\s+to|"
+            r"need\s+to|must|have\s+to)(?:\s+(?:also|still|just|probably|consider))?\b"
+        ),
+        name="we should",
+    ),
+    _Rule(
+        "proposed",
+        0.65,
+        _r(r"\b(?:maybe|perhaps|alternatively|optionally|ideally)\b"),
+        name="maybe",
+    ),
+    _Rule(
+        "proposed",
+        0.7,
+        _r(
+            r"\bi\s*(?:'d|would)\s+(?:go|vote|opt)\s+(?:with|for)\b|\bi\s+vote\s+(?:for|to)\b|"
+            r"\bi\s*(?:'d|would)?\s*prefer\b"
+        ),
+        name="i'd go with",
+    ),
+    _Rule(
+        "proposed",
+        0.65,
+        _r(
+            r"\bit\s*(?:would|might|could|'d)\s+be\s+(?:good|better|nice|great|worth|best|wise|"
+            r"useful|helpful)(?:\s+\w+)?\s+to\b|\b(?:one|another|an)\s+option\s+(?:is|would\s+be)"
+            r"(?:\s+to)?\b|\bworth\s+considering\b"
+        ),
+        name="it would be good to",
+    ),
+    _Rule(
+        "proposed",
+        0.6,
+        _r(
+            r"\b(?:(?:it|this|that)\s+)?(?:could|might|may)\s+(?:also\s+)?be\s+"
+            r"(?:possible|an\s+option|useful|done)\b|\b(?:could|might)\s+(?:use|be\s+used)\b"
+        ),
+        name="could be",
+    ),
+)
+
+_PRIORITY = {"reversed": 4, "rejected": 3, "decided": 2, "proposed": 1}
+
+NEGATED_DECISION = _r(
+    r"\b(?:(?:have|has|had)(?:\s+not|n't)(?:\s+yet)?\s+(?:decided|agreed|settled|chosen|"
+    r"made\s+(?:a|the|any)\s+(?:decision|call)|made\s+up\s+our\s+minds?|reached\s+(?:a\s+)?"
+    r"(?:decision|consensus))|(?:did|do|does)(?:\s+not|n't)\s+(?:decide|agree)|"
+    r"not\s+(?:yet\s+)?(?:decided|final|settled|agreed)|undecided|no\s+decision|"
+    r"(?:yet|still)\s+to\s+(?:decide|agree|be\s+decided)|still\s+(?:deciding|discussing|debating|"
+    r"undecided|figuring\s+out|evaluating|open)|tbd|to\s+be\s+(?:decided|determined|confirmed)|"
+    r"up\s+in\s+the\s+air|open\s+question|no\s+consensus|not\s+sure\s+(?:yet|if|whether)|"
+    r"(?:need|needs|have|has)\s+to\s+decide|decide\s+later|pending\s+(?:a\s+)?decision|"
+    r"can't\s+decide|nothing\s+(?:is\s+|has\s+been\s+)?(?:decided|final))\b"
+)
+REPORTED = _r(
+    r"\b(?:said|says|saying|told|tells|mentioned|mentions|heard|hear|hearing|claims?|claimed|"
+    r"reported|reports|thinks|thought|believes?|believed|rumou?rs?|apparently|supposedly|"
+    r"allegedly|according\s+to|word\s+is|someone\s+said|they\s+say|i\s+read\s+that)\b"
+)
+HYPOTHETICAL = _r(
+    r"\b(?:if\s+(?:we|i|they)\s+(?:were|had)|were\s+we\s+to|would\s+have|could\s+have|"
+    r"should\s+have|might\s+have|we'd|we\s+would|would\s+be|hypothetically|in\s+theory|"
+    r"theoretically|imagine|suppose|supposing|in\s+an\s+ideal\s+world|if\s+only|i\s+wish|"
+    r"wish\s+we|in\s+a\s+perfect\s+world)\b"
+)
+CONDITIONAL = _r(
+    r"(?:^|\b)(?:if|unless|assuming|provided(?:\s+that)?|in\s+case|only\s+if|as\s+long\s+as|"
+    r"depending\s+on|once|when(?:ever)?)\b"
+)
+REQUEST = _r(r"\b(?:please|pls|plz|can\s+you|could\s+you|would\s+you|will\s+you|you\s+should)\b")
+QUESTION_START = _r(
+    r"^(?:so\s+|ok\s+|and\s+|but\s+)?(?:(?:should|shall|can|could|do|does|did|is|are|was|were|"
+    r"will|would|have|has|isn't|aren't|don't|doesn't|won't|wouldn't|shouldn't)\s+(?:we|i|you|they|"
+    r"it|this|that|the|there|anyone|someone|somebody|everyone|he|she|our)\b|"
+    r"any\s+(?:thoughts|objections|opinions|ideas)|thoughts\b|wdyt\b|"
+    r"(?:who|what|why|how|which|where)\b)"
+)
+ANAPHORIC = _r(
+    r"^\s*(?:do|go\s+with|go\s+ahead\s+with|proceed\s+with|ship|implement|try|use)?\s*"
+    r"(?:that|it|this|so|the\s+same|as\s+(?:proposed|suggested|discussed))\s*(?:then|one|plan|"
+    r"approach|option|proposal)?\s*[.!]*$"
+)
+RATIONALE_OPENER = _r(
+    r"^(?:(?:this|that|it)(?:'s|\s+is|\s+was)\s+because|the\s+(?:main\s+)?reasons?\s+(?:is|are|"
+    r"was|being)|reasons?\s*:|rationale\s*:|why\s*:|because|mainly\s+because|since|"
+    r"the\s+(?:main\s+)?(?:motivation|driver|rationale)\s+(?:is|was)|this\s+(?:way|will|means|"
+    r"lets|allows|gives|avoids|saves|keeps)|that\s+(?:way|will|means|lets|allows|gives|avoids)|"
+    r"it(?:'s|\s+is)\s+(?:faster|cheaper|simpler|easier|safer|more|less|better)|"
+    r"(?:pros?|cons?|benefits?|upside|downside)\s*:)"
+)
+CONSEQUENCE_OPENER = _r(
+    r"^(?:so|therefore|hence|thus|that's\s+why|this\s+is\s+why|for\s+(?:that|this)\s+reason|"
+    r"as\s+a\s+result|consequently)\b,?"
+)
+# Rationale inside a sentence; "as" only when a clause follows (not "such as", "as well").
+RATIONALE_MARKER = _r(
+    r"(?:\b(?:because\s+of|because|since|so\s+that|so\s+we\s+(?:can|don't|won't|avoid|get|have)|"
+    r"due\s+to|given\s+(?:that|the)|in\s+order\s+to|to\s+(?:avoid|prevent|ensure|make\s+sure|"
+    r"reduce|improve|save|simplify|speed\s+up|cut|lower|keep\s+(?:costs?|things?))|"
+    r"the\s+reason\s+(?:is|being)|reason\s+being|which\s+(?:means|gives|lets|avoids|saves)|"
+    r"for\s+(?:better|lower|less|more|faster|cheaper|simpler))\b|"
+    r"(?<!such)(?<!as\s{1}well)(?:,\s*|\s)as\s+(?=(?:it|we|they|this|that|the|our|there|its|"
+    r"these|those|he|she|you|i|all|most)\b))"
+)
+_RATIONALE_KEEP_MARKER = (
+    "so that",
+    "so we",
+    "due to",
+    "in order to",
+    "to ",
+    "which",
+    "for ",
+)
+_RATIONALE_TEMPORAL = _r(r"\s*(?:\d|yesterday|last|monday|tuesday|wednesday|thursday|friday|then)")
+ALT_MARKER = _r(
+    r"\b(?:instead\s+of|rather\s+than|as\s+opposed\s+to|in\s+favou?r\s+of|over|vs\.?|versus|"
+    r"(?:switch(?:ing|ed)?|mov(?:e|ing|ed)|migrat(?:e|ing|ed))\s+(?:away\s+)?from|"
+    r"replac(?:e|ing|ed)|(?:,|\band|\bbut)\s+not)\b"
+)
+_CHOICE_BEFORE_OVER = _r(
+    r"\b(?:chose|choose|chosen|picked|pick|prefer|preferred|went\s+with|go\s+with|going\s+with|"
+    r"selected|select|opted\s+for|favou?r|use|using|decided\s+on|settled\s+on|"
+    r"recommend|suggest|vote\s+for)\b"
+)
+_NOT_AN_OPTION_AFTER_OVER = _r(
+    r"\s*(?:the\s+)?(?:weekend|time|night|years?|months?|weeks?|days?|the\s+next|the\s+past|"
+    r"the\s+last|there|here|it|email|slack|lunch|coffee|\d)"
+)
+CONSIDERED = _r(
+    r"\b(?:we|i|they)?\s*(?:also\s+)?(?:considered|looked\s+at|evaluated|tried|tested|"
+    r"compared|discussed|explored|debated)\s+"
+)
+_BOUNDARY = _r(
+    r"[,.;:!?()\[\]]|\s(?:because|since|so|but|which|that|due|given|for|when|while|if|until|"
+    r"by|to\s+(?:avoid|reduce|save|keep|make)|as|though|although|we|it|they|after|before|"
+    r"in\s+order|are|is|was|were|has|have|had|will|would|seems?|looks?|didn't|did|does|don't)\s"
+)
+_LIST_SPLIT = _r(r"\s*(?:,\s*(?:and|or)?|\band\b|\bor\b|\bnor\b|/|&)\s*")
+_LEADING_FILLER = _r(
+    r"^(?:\s|[-*•>#]|\+1|ok(?:ay)?\b|so\b|alright\b|well\b|yes\b|yeah\b|yep\b|cool\b|great\b|"
+    r"fyi\b|update\s*:|note\s*:|decision\s*:|agreed\s*:|approved\s*:|final\s*:|tl;?dr\s*:?|"
+    r"team\b|folks\b|all\b|everyone\b|guys\b|@here\b|@channel\b|hi\b|hey\b|then\b|also\b|"
+    r"therefore\b|hence\b|thus\b|now\b|just\b|[,:;])+"
+)
+_STATEMENT_PREFIX = _r(
+    r"^(?:(?:to|that|on|with|for)\s+)?(?:(?:we|i|the\s+team)\s*(?:will|'ll|shall|should|"
+    r"are\s+going\s+to|'re\s+going\s+to|would|could|can)\s+)?(?:(?:probably|definitely|also|"
+    r"just|actually|now|finally)\s+)?"
+)
+_NEGATION_PREFIX = _r(r"^(?:not|never|no\s+longer|do\s+not|don't|stop)\s+")
+_TRAILING = _r(r"[\s,;:.!?\-–—)(\"'`*_~]+$|\s+(?:any\s*more|any\s+longer|for\s+now|then)$|\s*(?::\w+:|[\U0001F300-\U0001FAFF\u2600-\u27BF])+\s*$")
+_NAME = r"(?:@\w[\w.\-]*\w|@\w|[A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+)?)"
+DECIDER_BY = re.compile(
+    r"\b(?:approved|signed\s+off|decided|confirmed|agreed|green-?lit|okayed|vetoed|rejected|"
+    r"declined|made)\s+(?:on\s+)?(?:\w+\s+)?by\s+(" + _NAME + r"(?:\s*(?:,|and|&)\s*" + _NAME + r")*)"
+)
+DECIDER_PER = re.compile(r"\b(?:[Pp]er|[Aa]s\s+per)\s+(" + _NAME + r")")
+DECIDER_SUBJECT = re.compile(
+    r"(" + _NAME + r"(?:\s*(?:,|and|&)\s*" + _NAME + r")*)\s+(?:has\s+|have\s+|had\s+|just\s+|"
+    r"finally\s+|officially\s+)*(?:approved|signed\s+off|decided|made\s+the\s+call|"
+    r"gave\s+(?:the\s+|us\s+the\s+)?(?:go-?ahead|green\s+light)|okayed|ok'd|confirmed|vetoed|"
+    r"rejected|declined|agreed)\b"
+)
+_NOT_A_NAME = frozenset(
+    """
+    we i the this that it they team everyone everybody management approved decided ok okay so
+    yes finally today yesterday and then also it's we've we're i've i'm you he she our their
+    all both nobody someone somebody who which what leadership he's she's that's there
+    """.split()
+)
+_NAME_SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*")
+
+
+@dataclass(slots=True)
+class Cue:
+    """The decision phrase a rule found."""
+
+    kind: CueKind
+    strength: float
+    start: int
+    end: int
+    verb: str = ""
+    negated: bool = False
+    content: Literal["after", "before"] = "after"
+    explicit: bool = True
+    name: str = ""
+
+
+@dataclass(slots=True)
+class SentenceCues:
+    """What the rules found in one sentence (offsets relative to the sentence start)."""
+
+    text: str
+    words: list[str]
+    cue: Cue | None = None
+    question: bool = False
+    proposal_question: bool = False
+    hypothetical: bool = False
+    conditional: bool = False
+    reported: bool = False
+    negated_decision: bool = False
+    request: bool = False
+    imperative: bool = False
+    imperative_negated: bool = False
+    rationale: tuple[int, int] | None = None
+    leading_rationale: bool = False
+    alternatives: list[str] = field(default_factory=list)
+    considered: list[str] = field(default_factory=list)
+    rejected_objects: list[str] = field(default_factory=list)
+    deciders: list[str] = field(default_factory=list)
+    rationale_opener: bool = False
+    consequence_opener: bool = False
+    parse_imperative: bool | None = None  # set when a statistical parse was run
+    main_start: int = 0  # where the main clause starts (after a leading rationale clause)
+    main_end: int = 0
+
+    @property
+    def flagged(self) -> bool:
+        """True when the rules see anything decision-like: worth the expensive parts."""
+        return bool(
+            self.cue
+            or self.imperative
+            or self.imperative_negated
+            or self.rationale_opener
+            or self.considered
+        )
+
+
+def _first_word_index(norm: str) -> int:
+    m = _LEADING_FILLER.match(norm)
+    return m.end() if m else 0
+
+
+def _phrase(text: str, start: int, *, max_words: int = 8) -> str:
+    """The noun-phrase-ish text from ``start`` to the next clause boundary."""
+    rest = text[start:]
+    m = _BOUNDARY.search(" " + rest.lower() + " ")
+    cut = max(0, m.start() - 1) if m else len(rest)
+    phrase = rest[:cut].strip()
+    words = phrase.split()
+    return " ".join(words[:max_words])
+
+
+def split_list(phrase: str) -> list[str]:
+    """'RabbitMQ, SQS or NATS' -> ['RabbitMQ', 'SQS', 'NATS']."""
+    items = []
+    for part in _LIST_SPLIT.split(phrase):
+        part = _TRAILING.sub("", part.strip())
+        part = re.sub(r"^(?:the|a|an|using|use|to|with)\s+", "", part, flags=re.IGNORECASE)
+        if part and part.lower() not in ("it", "that", "this", "them", "one", "etc"):
+            items.append(part)
+    return items
+
+
+def clean_statement(text: str) -> str:
+    """Strip fillers, the leftovers of a cue and trailing punctuation from a statement."""
+    s = text.strip()
+    s = _LEADING_FILLER.sub("", s) if _LEADING_FILLER.match(s.lower()) else s
+    m = _STATEMENT_PREFIX.match(s.lower())
+    if m and m.end():
+        s = s[m.end() :]
+    prev = None
+    while prev != s:
+        prev = s
+        s = _TRAILING.sub("", s).strip()
+    return s
+
+
+def _names(group: str) -> list[str]:
+    out = []
+    for raw in _NAME_SPLIT.split(group):
+        name = raw.strip()
+        if not name or name.lower().lstrip("@") in _NOT_A_NAME:
+            continue
+        if name.split()[0].lower() in _NOT_A_NAME:
+            continue
+        out.append(name)
+    return out
+
+
+def find_deciders(text: str) -> list[str]:
+    """Named deciders/approvers: "Maria approved", "approved by Maria", "per @bob"."""
+    found: list[str] = []
+    for rx in (DECIDER_BY, DECIDER_PER, DECIDER_SUBJECT):
+        for m in rx.finditer(text):
+            start = m.start(1)
+            # a capitalized first word of the sentence is only a name if it is not a cue word
+            for name in _names(m.group(1)):
+                if start == 0 and name.lower() in _NOT_A_NAME:
+                    continue
+                if name not in found:
+                    found.append(name)
+    return found
+
+
+def _best_cue(norm: str) -> Cue | None:
+    best: Cue | None = None
+    for rule in RULES:
+        for m in rule.pattern.finditer(norm):
+            cue = Cue(
+                kind=rule.kind,
+                strength=rule.strength,
+                start=m.start(),
+                end=m.end(),
+                verb=rule.verb,
+                negated=rule.negated,
+                content=rule.content,
+                explicit=rule.explicit,
+                name=rule.name,
+            )
+            if best is None:
+                best = cue
+                continue
+            # explicit beats inferred; then kind priority; then strength; then earliest
+            key = (cue.explicit, _PRIORITY[cue.kind], cue.strength, -cue.start)
+            best_key = (best.explicit, _PRIORITY[best.kind], best.strength, -best.start)
+            if key > best_key:
+                best = cue
+            break  # first match of a rule is enough
+    return best
+
+
+def analyze(text: str, words: list[str]) -> SentenceCues:
+    """Run every rule over one sentence. ``words`` are its lower-cased tokens (no spaces)."""
+    norm = normalize(text)
+    out = SentenceCues(text=text, words=words, main_end=len(text))
+    stripped = norm.rstrip()
+    begin = _first_word_index(norm)
+    out.question = stripped.endswith("?") or bool(QUESTION_START.match(norm[begin:]))
+    out.negated_decision = bool(NEGATED_DECISION.search(norm))
+    out.request = bool(REQUEST.search(norm))
+    out.rationale_opener = bool(RATIONALE_OPENER.match(norm[begin:]))
+    out.consequence_opener = bool(CONSEQUENCE_OPENER.match(norm.lstrip()))
+
+    cue = _best_cue(norm)
+    # "Maria approved" style cues need a following object or a name before them
+    out.cue = cue
+    if cue is not None:
+        before = norm[: cue.start]
+        out.reported = bool(REPORTED.search(before))
+        hyp = HYPOTHETICAL.search(norm)
+        out.hypothetical = hyp is not None and not (
+            cue.kind == "proposed" and cue.start <= hyp.start() < cue.end + 1
+        )
+        if cue.kind == "proposed" and cue.name in ("how about", "should we"):
+            out.proposal_question = True
+    else:
+        out.reported = bool(REPORTED.search(norm))
+        out.hypothetical = bool(HYPOTHETICAL.search(norm))
+
+    # imperative: the first content word is a design verb used as a verb
+    first = norm[begin:].split(None, 2)
+    if first:
+        w0 = first[0].strip(".,:;!\"'")
+        w1 = first[1].strip(".,:;!\"'") if len(first) > 1 else ""
+        if w0 in ("don't", "never") or (w0 == "do" and w1 == "not"):
+            nxt = norm[begin:].split()
+            idx = 2 if w0 == "do" else 1
+            if len(nxt) > idx and nxt[idx].strip(".,:;!") in IMPERATIVE_VERBS:
+                out.imperative_negated = True
+        elif w0 in IMPERATIVE_VERBS and w1 not in _NOT_IMPERATIVE_NEXT and len(first) > 1:
+            out.imperative = True
+
+    # rationale: leading ("Since X, we ...") or trailing ("... because X")
+    for m in RATIONALE_MARKER.finditer(norm):
+        marker = m.group(0).strip(" ,").lower()
+        if marker == "since" and _RATIONALE_TEMPORAL.match(norm, m.end()):
+            continue
+        if cue is not None and m.start() < cue.end and cue.content == "after" and m.start() > begin:
+            continue  # "decided to avoid X" is content, not reason
+        keep = marker.startswith(_RATIONALE_KEEP_MARKER)
+        r_start = m.start() if keep else m.end()
+        while r_start < len(text) and text[r_start] in " ,:":
+            r_start += 1
+        if m.start() <= begin + 1:
+            comma = norm.find(",", m.end())
+            if comma > 0:
+                out.rationale = (r_start, comma)
+                out.leading_rationale = True
+                out.main_start = comma + 1
+            continue
+        out.rationale = (r_start, len(stripped))
+        out.main_end = min(out.main_end, m.start())
+        break
+
+    # a conditional only counts outside the rationale and not as "what if we" proposals
+    for m in CONDITIONAL.finditer(norm):
+        if out.rationale and out.rationale[0] <= m.start() < out.rationale[1]:
+            continue
+        if cue is not None and cue.start <= m.start() < cue.end:
+            continue
+        if m.group(0).strip() in ("once", "when", "whenever") and m.start() > begin:
+            continue  # "when" mid-sentence is usually temporal, not a condition
+        out.conditional = True
+        if cue is not None and m.start() > cue.end:
+            out.main_end = min(out.main_end, m.start())
+        break
+
+    # alternatives in the sentence
+    for m in ALT_MARKER.finditer(norm):
+        marker = " ".join(m.group(0).split())
+        if out.rationale and out.rationale[0] <= m.start() < out.rationale[1]:
+            continue
+        if marker == "over":
+            if not _CHOICE_BEFORE_OVER.search(norm[: m.start()]) or (
+                _NOT_AN_OPTION_AFTER_OVER.match(norm, m.end())
+            ):
+                continue
+        if marker in ("in favor of", "in favour of"):
+            # "drop X in favor of Y": X is the alternative
+            lead = cue.end if cue is not None and cue.end <= m.start() else begin
+            head = text[lead : m.start()].strip()
+            head = re.sub(
+                r"^(?:to\s+)?(?:drop|ditch|abandon|deprecate|replace|remove|retire|sunset|"
+                r"dropping|ditching|abandoning|replacing|removing|retiring)\s+",
+                "",
+                head,
+                flags=re.IGNORECASE,
+            )
+            items = split_list(_phrase(head, 0))
+        else:
+            items = split_list(_phrase(text, m.end()))
+        for item in items:
+            if item not in out.alternatives:
+                out.alternatives.append(item)
+        if marker.startswith(("replac", "in favo")) or marker.endswith("from"):
+            continue  # the statement reads right with the marker left in
+        if True:
+            out.main_end = min(out.main_end, m.start())
+
+    for m in CONSIDERED.finditer(norm):
+        for item in split_list(_phrase(text, m.end())):
+            if item not in out.considered:
+                out.considered.append(item)
+    if cue is not None and cue.kind == "rejected":
+        obj = _content(text, cue, out)
+        out.rejected_objects = split_list(obj) if obj else []
+    out.deciders = find_deciders(text)
+    return out
+
+
+_NOT_IMPERATIVE_NEXT = frozenset(
+    """
+    of is are was were has had 's will would can should could might must cases case
+    coverage results result suite tests data set for -
+    """.split()
+)
+
+
+def _content(text: str, cue: Cue, cues: SentenceCues) -> str:
+    """The text a cue governs: after it ("decided to X") or before it ("X was approved")."""
+    if cue.content == "before":
+        start = cues.main_start if cues.main_start < cue.start else 0
+        raw = text[start : cue.start]
+    else:
+        end = cues.main_end if cues.main_end > cue.end else len(text)
+        raw = text[cue.end : end]
+    return clean_statement(raw)
+
+
+def statement_of(cues: SentenceCues) -> tuple[str, bool]:
+    """The decision's statement and whether it is negated (polarity do_not).
+
+    The statement is the action without the cue, rationale or alternatives: "We decided to
+    use Kafka instead of RabbitMQ because it scales" -> "use Kafka". Negation moves into
+    the polarity: "We won't support IE11" -> ("support IE11", negated).
+    """
+    text = cues.text
+    negated = False
+    cue = cues.cue
+    if cue is not None:
+        body = _content(text, cue, cues)
+        negated = cue.negated
+        if cue.verb and body and not body.lower().startswith(cue.verb.split()[0]):
+            body = f"{cue.verb} {body}"
+    else:
+        start = cues.main_start
+        end = cues.main_end if cues.main_end > start else len(text)
+        body = clean_statement(text[start:end])
+        if cues.imperative_negated:
+            negated = True
+    m = _NEGATION_PREFIX.match(body.lower())
+    if m:
+        negated = not negated if cue is None or not cue.negated else True
+        body = body[m.end() :]
+    if cue is not None and cue.kind in ("rejected",):
+        negated = True
+    return clean_statement(body), negated
+
+
+def is_anaphoric(statement: str) -> bool:
+    """True for statements that only point back: "do that", "go with it", "this"."""
+    return not statement or bool(ANAPHORIC.match(statement.lower()))
+
+
+def rationale_text(cues: SentenceCues) -> str | None:
+    if cues.rationale is None:
+        return None
+    start, end = cues.rationale
+    text = clean_statement(cues.text[start:end])
+    return text or None

@@ -1,0 +1,281 @@
+"""Entity mentions: the gazetteer of known entities, rules for @mentions, issue keys, URLs and
+channels, a lexicon of common technologies and vendors, and capitalization/shape heuristics.
+
+Overlaps are settled by source: gazetteer > rule (regex) > lexicon > statistical NER > shape,
+then the longer span. The gazetteer is refreshed in place (``update_gazetteer``): PhraseMatcher
+keys are added and removed per entity, so the pipeline is never rebuilt.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from ontology.extraction._lexicon import CASE_SENSITIVE_TECH, TECH_LEXICON
+from ontology.extraction._state import Mention, state_of
+from ontology.extraction._types import GazetteerEntry
+
+PRIORITY = {"gazetteer": 0, "rule": 1, "lexicon": 2, "ner": 3, "shape": 4}
+
+_URL = re.compile(r"\bhttps?://[^\s<>\"'|]+|\bwww\.[^\s<>\"'|]+")
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+_SLACK_USER = re.compile(r"<@([A-Z0-9]+)(?:\|([^>]+))?>")
+_SLACK_CHANNEL = re.compile(r"<#([A-Z0-9]+)(?:\|([^>]*))?>")
+_MENTION = re.compile(r"(?<![\w@/])@([A-Za-z0-9][\w.\-]*[\w]|[A-Za-z0-9])")
+_ISSUE_KEY = re.compile(r"(?<![\w-])[A-Z][A-Z0-9]{1,9}-[1-9]\d{0,6}(?![\w-])")
+_CHANNEL = re.compile(r"(?<![\w&#/])#(?=[a-z0-9_\-]*[a-z])[a-z0-9][a-z0-9_\-]{1,79}(?![\w])")
+_TRAIL = ".,;:!?)]}>'\""
+# Chat words written in capitals that are not names.
+_NOT_NAMES = frozenset(
+    """
+    i ok okay lgtm sgtm fyi asap eod eow tbd tl;dr afaik imo imho btw pr prs wip qa ui ux
+    yes no hi hey thanks thank please yeah yep nope sure cool great also so but and or then
+    monday tuesday wednesday thursday friday saturday sunday january february march april may
+    june july august september october november december today tomorrow yesterday
+    mon tue wed thu fri sat sun jan feb mar apr jun jul aug sep sept oct nov dec q1 q2 q3 q4
+    decision rationale reason pro pros con cons issue alternative update note agreed approved
+    re fwd cc action todo done edit edited
+    """.split()
+)
+_PERSON_BEFORE = frozenset("per by ask cc thanks thx ping with from to @".split())
+_PERSON_AFTER = frozenset(
+    "approved decided said says agreed signed confirmed vetoed rejected thinks wrote asked".split()
+)
+_ORG_SUFFIX = frozenset("inc inc. ltd ltd. llc gmbh corp corp. co. plc ag sa".split())
+
+
+def _distinctive(alias: str) -> bool:
+    """Can this alias be matched in any case? Multi-word names and odd shapes can; plain
+    single words ("Atlas", "Search") could be ordinary words, so they match as written."""
+    if len(alias) <= 3:
+        return False
+    if " " in alias.strip():
+        return True
+    body = alias[1:]
+    return any(c.isdigit() or c in ".-_/+#" for c in alias) or any(c.isupper() for c in body)
+
+
+class EntityFinder:
+    """The ``siphon_entities`` component."""
+
+    def __init__(
+        self,
+        nlp: Language,
+        name: str = "siphon_entities",
+        *,
+        lexicon: bool = True,
+        shape_heuristics: bool = True,
+    ) -> None:
+        self.name = name
+        self.nlp = nlp
+        self.shape_heuristics = shape_heuristics
+        self.any_case = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self._labels: dict[str, tuple[str, str, str | None]] = {}  # key -> (label, source, id)
+        self._gazetteer: dict[str, GazetteerEntry] = {}
+        if lexicon:
+            by_label: dict[str, list[str]] = {}
+            for term, label in TECH_LEXICON.items():
+                by_label.setdefault(label, []).append(term)
+            for label, terms in sorted(by_label.items()):
+                key = f"lex:{label}"
+                self.any_case.add(key, list(nlp.tokenizer.pipe(sorted(terms))))
+                self._labels[key] = (label, "lexicon", None)
+            exact: dict[str, list[str]] = {}
+            for term, label in CASE_SENSITIVE_TECH.items():
+                exact.setdefault(label, []).append(term)
+            for label, terms in sorted(exact.items()):
+                key = f"lexcs:{label}"
+                self.exact.add(key, list(nlp.tokenizer.pipe(sorted(terms))))
+                self._labels[key] = (label, "lexicon", None)
+
+    # -- the gazetteer --------------------------------------------------------------------
+    def update_gazetteer(self, entries: Iterable[GazetteerEntry]) -> int:
+        """Add or replace known entities (by ``entity_id``); returns how many changed."""
+        changed = 0
+        for entry in entries:
+            key = f"gaz:{entry.entity_id}"
+            old = self._gazetteer.get(entry.entity_id)
+            if old is not None and old == entry:
+                continue
+            self.remove_entity(entry.entity_id)
+            names = [n.strip() for n in [entry.name, *entry.aliases] if n and n.strip()]
+            any_case = sorted({n for n in names if _distinctive(n)})
+            exact = sorted({v for n in names if not _distinctive(n) for v in (n, n.upper())})
+            if any_case:
+                self.any_case.add(key, list(self.nlp.tokenizer.pipe(any_case)))
+            if exact:
+                self.exact.add(key, list(self.nlp.tokenizer.pipe(exact)))
+            self._labels[key] = (entry.label, "gazetteer", entry.entity_id)
+            self._gazetteer[entry.entity_id] = entry
+            changed += 1
+        return changed
+
+    def remove_entity(self, entity_id: str) -> None:
+        key = f"gaz:{entity_id}"
+        for matcher in (self.any_case, self.exact):
+            if key in matcher:
+                matcher.remove(key)
+        self._labels.pop(key, None)
+        self._gazetteer.pop(entity_id, None)
+
+    @property
+    def gazetteer_size(self) -> int:
+        return len(self._gazetteer)
+
+    # -- the component --------------------------------------------------------------------
+    def __call__(self, doc: Doc) -> Doc:
+        st = state_of(doc)
+        found: list[Mention] = []
+        for matcher in (self.any_case, self.exact):
+            for match_id, start, end in matcher(doc):
+                key = self.nlp.vocab.strings[match_id]
+                label, source, entity_id = self._labels[key]
+                span = doc[start:end]
+                found.append(
+                    Mention(
+                        span.start_char,
+                        span.end_char,
+                        start,
+                        end,
+                        span.text,
+                        label,
+                        "gazetteer" if source == "gazetteer" else "rule",
+                        PRIORITY[source],
+                        entity_id,
+                    )
+                )
+        found.extend(self._regex_mentions(doc))
+        if self.shape_heuristics:
+            found.extend(self._shape_mentions(doc))
+        st.mentions = resolve_overlaps(found + st.mentions)
+        return doc
+
+    def _regex_mentions(self, doc: Doc) -> list[Mention]:
+        text = doc.text
+        out: list[Mention] = []
+        taken: list[tuple[int, int]] = []
+
+        def add(start: int, end: int, label: str, shown: str | None = None) -> None:
+            while end > start and text[end - 1] in _TRAIL:
+                end -= 1
+            if end <= start or any(s < end and start < e for s, e in taken):
+                return
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is None:
+                return
+            taken.append((start, end))
+            out.append(
+                Mention(
+                    start,
+                    end,
+                    span.start,
+                    span.end,
+                    shown or text[start:end],
+                    label,
+                    "rule",
+                    PRIORITY["rule"],
+                )
+            )
+
+        if "<@" in text:
+            for m in _SLACK_USER.finditer(text):
+                add(m.start(), m.end(), "PERSON", m.group(2) or m.group(0))
+        if "<#" in text:
+            for m in _SLACK_CHANNEL.finditer(text):
+                add(m.start(), m.end(), "CHANNEL", f"#{m.group(2)}" if m.group(2) else None)
+        if "http" in text or "www." in text:
+            for m in _URL.finditer(text):
+                add(m.start(), m.end(), "URL")
+        if "@" in text:
+            for m in _EMAIL.finditer(text):
+                add(m.start(), m.end(), "EMAIL")
+            for m in _MENTION.finditer(text):
+                add(m.start(), m.end(), "PERSON")
+        if "-" in text:
+            for m in _ISSUE_KEY.finditer(text):
+                add(m.start(), m.end(), "ISSUE_KEY")
+        if "#" in text:
+            for m in _CHANNEL.finditer(text):
+                add(m.start(), m.end(), "CHANNEL")
+        return out
+
+    def _shape_mentions(self, doc: Doc) -> list[Mention]:
+        """Proper-name shapes: runs of capitalized words not at a sentence start, CamelCase,
+        names with digits or dots (S3, Node.js). Labels: PERSON next to a decider verb or
+        after "per"/"by"/"ask", ORG with a company suffix, PRODUCT for odd shapes, else NAME
+        (an unclassified proper name that resolution maps to a person or a thing)."""
+        out: list[Mention] = []
+        i, n = 0, len(doc)
+        while i < n:
+            tok = doc[i]
+            text = tok.text
+            if not _name_like(text) or (tok.is_sent_start and not _odd_shape(text)):
+                i += 1
+                continue
+            if text.lower() in _NOT_NAMES or text.lower() in STOP_WORDS:
+                i += 1
+                continue
+            j = i + 1
+            while j < n and j - i < 4 and _name_like(doc[j].text) and not doc[j].is_sent_start:
+                if doc[j].text.lower() in _NOT_NAMES or doc[j].text.lower() in STOP_WORDS:
+                    break
+                j += 1
+            if j < n and doc[j].lower_ in _ORG_SUFFIX:
+                label = "ORG"
+                j += 1
+            elif any(_odd_shape(doc[k].text) for k in range(i, j)):
+                label = "PRODUCT"
+            else:
+                before = doc[i - 1].lower_ if i > 0 else ""
+                after = doc[j].lower_ if j < n else ""
+                person = before in _PERSON_BEFORE or after in _PERSON_AFTER
+                label = "PERSON" if person else "NAME"
+            span = doc[i:j]
+            out.append(
+                Mention(
+                    span.start_char,
+                    span.end_char,
+                    i,
+                    j,
+                    span.text,
+                    label,
+                    "rule",
+                    PRIORITY["shape"],
+                )
+            )
+            i = j
+        return out
+
+
+def _name_like(text: str) -> bool:
+    if not text or not text[0].isalpha():
+        return False
+    return text[0].isupper() or _odd_shape(text)
+
+
+def _odd_shape(text: str) -> bool:
+    """CamelCase, letters with digits, dotted names: GraphQL, S3, EC2, Node.js, k8s."""
+    if len(text) < 2 or not any(c.isalpha() for c in text):
+        return False
+    if any(c.isdigit() for c in text) and text[0].isalpha():
+        return not text.isdigit() and len(text) <= 24
+    if "." in text.strip(".") and text.split(".")[-1].isalpha() and text[0].isalpha():
+        return True
+    return any(c.isupper() for c in text[1:]) and any(c.islower() for c in text)
+
+
+def resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
+    """Keep the best of overlapping mentions (source priority, then length), in text order."""
+    ranked = sorted(mentions, key=lambda m: (m.priority, -(m.end - m.start), m.start))
+    kept: list[Mention] = []
+    for m in ranked:
+        if all(m.end <= k.start or k.end <= m.start for k in kept):
+            kept.append(m)
+    kept.sort(key=lambda m: m.start)
+    return kept

@@ -1,0 +1,96 @@
+"""What the pipeline components leave on a Doc for the next ones (``doc._.siphon``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from spacy.tokens import Doc
+
+from ontology._model import (
+    EntityMention,
+    ExtractedDecision,
+    IsaCandidate,
+    RelationCandidate,
+)
+from ontology.extraction._cues import SentenceCues
+from ontology.extraction._types import ParentContext
+
+if not Doc.has_extension("siphon"):
+    Doc.set_extension("siphon", default=None)
+
+
+@dataclass(slots=True)
+class Mention:
+    """An entity mention with its token span (for the window rules)."""
+
+    start: int
+    end: int
+    tok_start: int
+    tok_end: int
+    text: str
+    label: str
+    source: str
+    priority: int
+    entity_id: str | None = None
+
+    def public(self) -> EntityMention:
+        return EntityMention(
+            text=self.text,
+            label=self.label,
+            start=self.start,
+            end=self.end,
+            source=self.source,
+            entity_id=self.entity_id,
+        )
+
+
+@dataclass(slots=True)
+class SentenceInfo:
+    """One sentence: its span, what the rules found, the classifier's scores, a parse."""
+
+    start: int
+    end: int
+    tok_start: int
+    tok_end: int
+    cues: SentenceCues
+    scores: dict[str, float] | None = None
+    parsed: Any = None  # a spaCy Doc of this sentence from the statistical pipeline
+    label: str = "none"
+
+
+@dataclass(slots=True)
+class Confirmation:
+    """A reply that confirms (or turns down) what its parent proposed."""
+
+    positive: bool
+    strength: float
+    start: int
+    end: int
+    deciders: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class DocState:
+    document_id: str = ""
+    author: str | None = None
+    created_at: datetime | None = None
+    parent: ParentContext | None = None
+    sentences: list[SentenceInfo] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    candidates: list[ExtractedDecision] = field(default_factory=list)
+    decisions: list[ExtractedDecision] = field(default_factory=list)
+    isa: list[IsaCandidate] = field(default_factory=list)
+    relations: list[RelationCandidate] = field(default_factory=list)
+    confirmation: Confirmation | None = None
+
+
+def state_of(doc: Doc) -> DocState:
+    """The doc's state, created on first use."""
+    st = doc._.siphon
+    if st is None:
+        st = DocState()
+        doc._.siphon = st
+    assert isinstance(st, DocState)
+    return st

@@ -276,11 +276,14 @@ class DecisionIndex:
         depends on whether they share an ABOUT entity."""
         key = stated.key
         about = set(stated.about)
+        reversing = bool(stated.supersedes_cue) or stated.status == "reversed"
         best: tuple[float, str] | None = None
         for decision_id in candidates:
             info = self.decisions.get(decision_id)
             if info is None or info.polarity != stated.polarity:
                 continue
+            if bool(info.supersedes_reason) != reversing:
+                continue  # a reversal is never the decision it reverses
             if (
                 window is not None
                 and info.decided_at is not None

@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from daemon.cli import _config, _connectors, _decisions, _run, _secrets, _shell, _verify
+from daemon.cli import (
+    _config,
+    _connectors,
+    _decisions,
+    _ontology,
+    _run,
+    _secrets,
+    _shell,
+    _verify,
+)
 from daemon.cli._common import CliState
 from daemon.cli._query import query
 from daemon.cli._status import status
@@ -62,6 +71,7 @@ app.command("trace")(_decisions.trace)
 app.add_typer(_connectors.app, name="connectors")
 app.add_typer(_secrets.app, name="secrets")
 app.command("verify")(_verify.verify)
+app.add_typer(_ontology.app, name="ontology")
 
 
 def main() -> None:

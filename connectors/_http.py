@@ -6,12 +6,13 @@ says how to classify its API's error answers.
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import logging
 import random
 import time
-from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterator, Mapping
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -147,6 +148,26 @@ class ApiClient:
         self.retries = 0
         self.wait_seconds = 0.0
         self.http_seconds = 0.0
+
+    @contextlib.contextmanager
+    def limited(self, *, attempts: int = 3, max_time: float = 30.0) -> Iterator[None]:
+        """Within this block, retry at most ``attempts`` times within ``max_time`` seconds.
+
+        A health check wants a verdict in seconds, not after a sync's 15-minute budget.
+        """
+        saved = self.policy
+        budget = timedelta(seconds=max_time)
+        self.policy = saved.model_copy(
+            update={
+                "attempts": min(attempts, saved.attempts),
+                "max_time": min(budget, saved.max_time),
+                "backoff_max": min(budget / 2, saved.backoff_max),
+            }
+        )
+        try:
+            yield
+        finally:
+            self.policy = saved
 
     def _sleep(self, seconds: float) -> None:
         self.retries += 1

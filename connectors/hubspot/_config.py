@@ -39,6 +39,10 @@ class HubSpotConfig(ConnectorConfig):
     stage_history: bool = Field(
         default=True, description="read each changed deal's stage history (stage_change facts)"
     )
+    track_deletions: bool = Field(
+        default=True,
+        description="also read archived (deleted) objects and pass them on as deleted",
+    )
     portal_id: int | None = Field(
         default=None, ge=1, description="HubSpot account (portal) id; used to build record links"
     )

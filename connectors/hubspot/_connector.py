@@ -16,15 +16,13 @@ from connectors._http import make_client
 from connectors._record import Account, AnyRecord, Container, Record
 from connectors.hubspot import _api as api
 from connectors.hubspot._config import MAX_SEARCH_PAGE, HubSpotConfig
-from connectors.hubspot._mapping import (
-    MapContext,
+from connectors.hubspot._lookups import (
     OwnerIndex,
     PipelineIndex,
-    map_object,
-    object_type_container,
     owner_account,
     pipeline_container,
 )
+from connectors.hubspot._mapping import MapContext, map_object, object_type_container
 from connectors.hubspot._objects import SPECS, ObjectSpec, properties_for
 
 #: Owners and pipelines change rarely: read them once per this many seconds, not per stream.
@@ -144,7 +142,7 @@ class HubSpotConnector(Connector):
 
     def fetch_objects(self, spec: ObjectSpec, since: datetime | None) -> Iterator[AnyRecord]:
         """Objects of one type modified at or after ``since``, with their associations (and,
-        for deals, their stage history), mapped one by one."""
+        for deals, their stage history), mapped one by one; then those deleted since."""
         start = _aware(since) if since else datetime.now(UTC) - self.config.initial_history
         ctx = MapContext(
             source=self.name,
@@ -160,6 +158,13 @@ class HubSpotConnector(Connector):
             self.api, spec, since=start, properties=properties, limit=limit, cap=self.search_cap
         ):
             yield from self._map_page(spec, ctx, results)
+        if self.config.track_deletions:
+            for rows in api.archived(self.api, spec, since=start, properties=properties):
+                yield from self.map_each(
+                    rows,
+                    lambda o: map_object(o, spec, ctx),
+                    id_of=lambda o: self.record_id(f"{spec.prefix}:{o.get('id')}"),
+                )
 
     def _map_page(
         self, spec: ObjectSpec, ctx: MapContext, results: list[dict[str, Any]]

@@ -4,83 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from connectors._errors import SkippableError
 from connectors._record import Account, Container, ContainerRef, Fact, Identity, Link, Record
 from connectors.salesforce._objects import SObjectSpec, link_kind
+from connectors.salesforce._values import day, flag, number, text, timestamp, value
 
 SOURCE_TYPE = "salesforce"
 #: User types that are not people (integration and automation users, site guests).
 NON_PERSON_USER_TYPES = frozenset({"AutomatedProcess", "CloudIntegrationUser", "Guest"})
 
 RecordId = Callable[[str], str]
-
-
-def value(row: dict[str, Any], path: str | None) -> Any:
-    """A field of a row, following relationship paths such as ``Owner.Name``."""
-    if path is None:
-        return None
-    node: Any = row
-    for part in path.split("."):
-        if not isinstance(node, dict):
-            return None
-        node = node.get(part)
-    return node
-
-
-def text(raw: object) -> str | None:
-    """A field as stripped text, ``None`` when missing or blank."""
-    if raw is None:
-        return None
-    cleaned = str(raw).strip()
-    return cleaned or None
-
-
-def timestamp(raw: object, name: str) -> datetime | None:
-    """A Salesforce datetime (``2024-03-01T12:34:56.000+0000``) or date, as aware UTC."""
-    if raw is None or raw == "":
-        return None
-    if not isinstance(raw, str):
-        raise SkippableError(f"field {name}: expected a date/time, found {type(raw).__name__}")
-    try:
-        parsed = datetime.fromisoformat(raw)
-    except ValueError:
-        raise SkippableError(f"field {name}: expected a date/time, found {raw[:40]!r}") from None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-
-
-def day(raw: object, name: str) -> str | None:
-    """A Salesforce date (``2024-03-31``), checked, as ISO text."""
-    if raw is None or raw == "":
-        return None
-    try:
-        return date.fromisoformat(str(raw)).isoformat()
-    except ValueError:
-        raise SkippableError(f"field {name}: expected a date, found {str(raw)[:40]!r}") from None
-
-
-def number(raw: object, name: str) -> float | None:
-    """A numeric field (JSON number; a numeric string is accepted)."""
-    if raw is None or raw == "":
-        return None
-    if isinstance(raw, bool):
-        raise SkippableError(f"field {name}: expected a number, found a boolean")
-    try:
-        return float(raw)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise SkippableError(f"field {name}: expected a number, found {str(raw)[:40]!r}") from None
-
-
-def flag(raw: object, name: str) -> bool | None:
-    """A checkbox field."""
-    if raw is None:
-        return None
-    if isinstance(raw, bool):
-        return raw
-    raise SkippableError(f"field {name}: expected true or false, found {str(raw)[:40]!r}")
 
 
 @dataclass

@@ -193,6 +193,10 @@ class JiraConnector(Connector):
 
     def check(self) -> CheckResult:
         """``/myself`` (credentials and time zone), then one page of the sync search."""
+        with self.api.limited():
+            return self._check()
+
+    def _check(self) -> CheckResult:
         me = self.api.get_json(api.MYSELF)
         zone = self._remember_zone(me)
         details = [

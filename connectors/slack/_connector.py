@@ -203,6 +203,10 @@ class SlackConnector(Connector):
 
     def check(self) -> CheckResult:
         """``auth.test``, the token's scopes, then one page of ``conversations.list``."""
+        with self.api.limited():
+            return self._check()
+
+    def _check(self) -> CheckResult:
         response = self.api.request("GET", api.AUTH_TEST)
         auth = response.json()
         self._workspace_url = auth.get("url") or None

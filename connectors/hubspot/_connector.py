@@ -101,6 +101,10 @@ class HubSpotConnector(Connector):
     def check(self) -> CheckResult:
         """Read one owner and one search result of each object type: proves the token and
         every scope the configured object types need."""
+        with self.api.limited():  # a verdict in seconds, not a sync's retry budget
+            return self._check()
+
+    def _check(self) -> CheckResult:
         details = []
         self.api.get_json(api.OWNERS, params={"limit": 1})
         details.append("owners: readable (crm.objects.owners.read)")

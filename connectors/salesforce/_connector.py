@@ -134,6 +134,10 @@ class SalesforceConnector(Connector):
     def check(self) -> CheckResult:
         """Authenticate, then run each object's real query with ``LIMIT 1``: proves access and
         every configured field name."""
+        with self.api.limited():  # a verdict in seconds, not a sync's retry budget
+            return self._check()
+
+    def _check(self) -> CheckResult:
         self.session.ensure()
         auth = "OAuth client credentials" if self.config.uses_oauth else "static access token"
         details = [f"authenticated with {auth}"]

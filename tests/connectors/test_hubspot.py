@@ -12,7 +12,7 @@ import pytest
 import respx
 from pydantic import ValidationError
 
-from connectors import Account, Container, FatalError, Record
+from connectors import Account, Container, FatalError, Record, RetriableError
 from connectors.hubspot import HubSpotConfig, HubSpotConnector
 
 BASE = "https://api.hubapi.com"
@@ -904,3 +904,15 @@ def test_deleted_objects_arrive_as_deleted(hub: respx.MockRouter, sleeps: list[f
     assert params["archived"] == "true"
     assert "hs_note_body" in params["properties"].split(",")
     assert listing.calls[1].request.url.params["after"] == "72"
+
+
+def test_check_gives_up_quickly_when_hubspot_keeps_failing(
+    hub: respx.MockRouter, sleeps: list[float]
+) -> None:
+    route = hub.get("/crm/v3/owners").mock(
+        return_value=httpx.Response(503, json={"status": "error", "message": "Service down"})
+    )
+    with pytest.raises(RetriableError, match="Service down"):
+        make(sleeps).check()
+    assert route.call_count == 3
+    assert len(sleeps) == 2

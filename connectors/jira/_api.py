@@ -81,6 +81,13 @@ def classify(response: httpx.Response, endpoint: str) -> None:
             endpoint=endpoint,
             status=status,
         )
+    if status == 403 and endpoint.endswith(USERS):
+        raise FatalError(
+            "listing users needs the global permission 'Browse users and groups' for the API "
+            "account" + (f" [{detail}]" if detail else ""),
+            endpoint=endpoint,
+            status=status,
+        )
     if status == 403:
         raise FatalError(
             "the account may not do this; it needs the Browse projects permission on the "

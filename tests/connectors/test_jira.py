@@ -795,3 +795,13 @@ def test_config_requires_base_url() -> None:
         JiraConfig.model_validate(
             {"type": "jira", "email": "bot@example.com", "api_token": "env:JIRA_API_TOKEN"}
         )
+
+
+def test_users_listing_refused_names_the_missing_permission(
+    jira_api: respx.MockRouter, sleep: Any
+) -> None:
+    jira_api.get("/rest/api/3/users/search").mock(
+        return_value=httpx.Response(403, json={"errorMessages": ["Forbidden"]})
+    )
+    with connector(sleep) as jira, pytest.raises(FatalError, match="Browse users and groups"):
+        list(jira.streams()[1].fetch(None))

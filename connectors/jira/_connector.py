@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from connectors._base import CheckResult, Connector, Stream
-from connectors._config import ConnectorConfig
+from connectors._config import ConnectorConfig, format_duration
 from connectors._errors import FatalError, SkippableError
 from connectors._http import make_client
 from connectors._record import Account, AnyRecord, Container, Fact, Record
@@ -198,6 +198,12 @@ class JiraConnector(Connector):
 
     def _check(self) -> CheckResult:
         me = self.api.get_json(api.MYSELF)
+        if not isinstance(me, dict):
+            raise FatalError(
+                "the answer is not an account; check base_url",
+                connector=self.name,
+                endpoint=f"GET {api.MYSELF}",
+            )
         zone = self._remember_zone(me)
         details = [
             f"account: {me.get('displayName', '?')} <{me.get('emailAddress', self.config.email)}>",
@@ -214,11 +220,11 @@ class JiraConnector(Connector):
             api.SEARCH, params={"jql": jql, "fields": "summary,updated", "maxResults": 10}
         )
         issues = page.get("issues") or []
-        more = not page.get("isLast", True) and bool(page.get("nextPageToken"))
+        more = page.get("isLast") is not True and bool(page.get("nextPageToken"))
         details.append(f"jql: {jql}")
         details.append(
-            f"first page: {len(issues)} issues updated within {self.config.lookback}"
-            + (" (more pages follow)" if more else "")
+            f"first page: {len(issues)} issues updated within "
+            f"{format_duration(self.config.lookback)}" + (" (more pages follow)" if more else "")
         )
         return CheckResult(
             ok=True,

@@ -165,10 +165,9 @@ class SlackConnector(Connector):
                     if ts in seen:
                         continue
                     seen.add(ts)
-                    if (message.get("reply_count") or 0) > 0 and message.get("thread_ts") in (
-                        None,
-                        ts,
-                    ):
+                    replies = message.get("reply_count")
+                    starts_thread = message.get("thread_ts") in (None, ts)
+                    if isinstance(replies, int) and replies > 0 and starts_thread:
                         threads.append(ts)
                 yield message
 

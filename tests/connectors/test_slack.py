@@ -470,7 +470,7 @@ def test_one_bad_message_is_skipped_not_the_batch(
             [
                 message(SINCE + timedelta(minutes=2), "after"),
                 {"type": "message", "ts": "yesterday-ish", "user": "U1", "text": "broken"},
-                message(SINCE + timedelta(minutes=1), "before"),
+                message(SINCE + timedelta(minutes=1), "before", reply_count="lots"),
                 message(SINCE, "left the channel", subtype="channel_leave"),
             ],
         )

@@ -202,7 +202,7 @@ def partition(accounts: Mapping[str, AccountInfo]) -> Partition:
     joined: dict[str, str] = {}
     join_reason: dict[str, str] = {}
     seen: set[str] = set()
-    for start in sorted(candidates):
+    for start in sorted(k for k, v in candidates.items() if v):
         if start in seen:
             continue
         cluster, stack = [], [start]

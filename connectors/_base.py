@@ -120,7 +120,16 @@ class Connector(ABC):
         for item in items:
             try:
                 converted = convert(item)
-            except (SkippableError, ValidationError, KeyError, TypeError, ValueError) as exc:
+            # AttributeError/IndexError: a field of the wrong shape (``"x".get``, ``[][0]``).
+            except (
+                SkippableError,
+                ValidationError,
+                KeyError,
+                TypeError,
+                ValueError,
+                AttributeError,
+                IndexError,
+            ) as exc:
                 try:
                     rid = id_of(item)
                 except Exception:  # the id itself may be what is broken

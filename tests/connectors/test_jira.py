@@ -620,12 +620,14 @@ def test_one_bad_issue_is_skipped_not_the_batch(
 ) -> None:
     bad = issue("10002", "ENG-2", SINCE, comments=[comment("1", SINCE, "orphan")])
     del bad["fields"]["created"]
+    odd = issue("10004", "ENG-4", SINCE, status="Done")  # a string where an object belongs
     jira_api.get(MYSELF).mock(return_value=me("UTC"))
     jira_api.get(SEARCH).mock(
         return_value=results(
             issue("10001", "ENG-1", SINCE),
             bad,
             issue("10003", "ENG-3", SINCE, comments=[comment("2", SINCE, "fine")]),
+            odd,
         )
     )
     with caplog.at_level(logging.WARNING), connector(sleep) as jira:
@@ -635,8 +637,9 @@ def test_one_bad_issue_is_skipped_not_the_batch(
         "acme-jira:10003",
         "acme-jira:10003:comment:2",
     ]
-    assert jira.skipped == 1
+    assert jira.skipped == 2
     assert "record=acme-jira:10002" in caplog.text
+    assert "record=acme-jira:10004" in caplog.text
 
 
 def test_a_deleted_issue_loses_its_comments_not_the_sync(

@@ -470,6 +470,7 @@ def test_one_bad_message_is_skipped_not_the_batch(
             [
                 message(SINCE + timedelta(minutes=2), "after"),
                 {"type": "message", "ts": "yesterday-ish", "user": "U1", "text": "broken"},
+                message(SINCE + timedelta(seconds=90), "odd edit", edited="not an object"),
                 message(SINCE + timedelta(minutes=1), "before", reply_count="lots"),
                 message(SINCE, "left the channel", subtype="channel_leave"),
             ],
@@ -478,7 +479,7 @@ def test_one_bad_message_is_skipped_not_the_batch(
     with caplog.at_level(logging.WARNING), connector(sleep) as slack:
         docs = list(slack.streams()[2].fetch(SINCE))
     assert [d.text for d in docs] == ["after", "before"]  # join/leave noise is not content
-    assert slack.skipped == 1
+    assert slack.skipped == 2
     assert "connector.record_skipped" in caplog.text
     assert "record=acme-slack:C1:yesterday-ish" in caplog.text
 

@@ -190,7 +190,7 @@ class JiraMapper:
         for history in histories:
             try:
                 facts.extend(self._history_facts(issue, history))
-            except (KeyError, TypeError, ValueError) as exc:
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
                 on_bad(exc, self.record_id(f"{issue['id']}:history:{history.get('id', '?')}"))
         return sorted(facts, key=lambda f: (f.at, f.id))
 

@@ -191,3 +191,18 @@ def test_json_path_treats_a_missing_key_as_the_last_page() -> None:
     assert token({"paging": {}}) is None
     assert token({"paging": None}) is None
     assert token([]) is None
+
+
+def test_limited_retries_give_a_quick_verdict_then_restore_the_policy(
+    api_mock: respx.MockRouter, sleep: Any
+) -> None:
+    route = api_mock.get("/items").mock(
+        return_value=httpx.Response(503, headers={"Retry-After": "1"})
+    )
+    api = client(sleep, attempts=8, max_time="15m")
+    with api.limited(attempts=2, max_time=30), pytest.raises(RetriableError):
+        api.get_json("/items")
+    assert route.call_count == 2
+    assert sleep.calls == [1.0]
+    assert api.policy.attempts == 8
+    assert api.policy.max_time == timedelta(minutes=15)

@@ -66,9 +66,16 @@ class GraphCoordinator:
 
     # -- set-up ----------------------------------------------------------------------------
     def open(self) -> None:
-        """Open the graph read-write once (creating and migrating it); raise if it is locked."""
-        with self.write_window():
-            pass
+        """Open the graph read-write once (creating and migrating it); GraphLockedError at
+        once if another process holds it — at start-up that is fatal, not a wait."""
+        with self._cond:
+            self._writer_active = True
+        try:
+            self._open_store(retry_s=0.0)
+        finally:
+            with self._cond:
+                self._writer_active = False
+                self._cond.notify_all()
 
     def on_release(self, hook: Callable[[], None]) -> None:
         """Call ``hook`` in each write window before the graph is opened read-write: it must
@@ -113,10 +120,10 @@ class GraphCoordinator:
             if self._on_write_latency is not None and who is not None:
                 self._on_write_latency(who, time.perf_counter() - started)
 
-    def _open_store(self) -> GraphStore:
+    def _open_store(self, retry_s: float | None = None) -> GraphStore:
         if self._store is not None:
             return self._store
-        deadline = time.monotonic() + self.lock_retry_s
+        deadline = time.monotonic() + (self.lock_retry_s if retry_s is None else retry_s)
         delay = 0.05
         while True:
             try:

@@ -335,7 +335,7 @@ class Daemon:
         try:
             with self.coordinator.write_window() as store:
                 self.metrics.graph_stats = read_graph_stats(store)
-        except GraphError as exc:
+        except Exception as exc:  # figures are a nicety; never stop the daemon for them
             log.warning("graph.stats_failed error=%s", exc)
 
     def _verify(self) -> dict[str, Any]:

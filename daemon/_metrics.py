@@ -41,12 +41,10 @@ class GraphStats:
 
 TRACEABILITY_QUERY = """
 MATCH (d:Decision) WHERE d.statement IS NOT NULL
-OPTIONAL MATCH (d)-[:DECIDED_BY]->(p:Person)
-WITH d, count(p) > 0 AS has_decider
-OPTIONAL MATCH (d)-[:STATED_IN]->(x:Document)
-WITH d, has_decider, count(x) > 0 AS has_source,
+WITH EXISTS { MATCH (d)-[:DECIDED_BY]->(:Person) } AS has_decider,
+     EXISTS { MATCH (d)-[:STATED_IN]->(:Document) } AS has_source,
      d.rationale IS NOT NULL AND d.rationale <> '' AS has_rationale
-RETURN count(d),
+RETURN count(*),
        sum(CASE WHEN has_decider THEN 1 ELSE 0 END),
        sum(CASE WHEN has_rationale THEN 1 ELSE 0 END),
        sum(CASE WHEN has_source THEN 1 ELSE 0 END),
@@ -85,6 +83,9 @@ class _StateCollector(Collector):
         self._states = states
         self._stats = stats
         self._clock = clock
+
+    def describe(self) -> Iterator[Metric]:
+        return iter(())  # dynamic families: nothing to check at registration
 
     def collect(self) -> Iterator[Metric]:
         now = self._clock()

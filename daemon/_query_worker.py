@@ -512,7 +512,6 @@ class QueryService:
     ) -> dict[str, Any]:
         deadline = time.monotonic() + timeout + KILL_GRACE_S
         try:
-            worker.db_open = True
             response = worker.request(message, deadline)
         except _WorkerTimedOut:
             worker.kill()
@@ -528,8 +527,7 @@ class QueryService:
                 f"the query worker died (exit {code}) running this {what}, most likely for "
                 f"memory: the bound is {worker.memory_mb} MB ([query] memory_mb)"
             ) from None
-        if response.get("kind") == "missing":
-            worker.db_open = False
+        worker.db_open = response.get("kind") != "missing"  # it opened the graph to answer
         if not self.keep_open:
             worker.close_db()
         return response

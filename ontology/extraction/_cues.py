@@ -137,7 +137,7 @@ RULES: tuple[_Rule, ...] = (
     _Rule(
         "decided",
         0.95,
-        _r(rf"\b(?:{_WE}|they|it\s+was|it's\s+been|it\s+has\s+been){_HAVE}\s+decided\b(?:\s+(?:to|that|on))?"),
+        _r(rf"(?:^|(?<=\s))(?:[\w@.\-']+){_HAVE}\s+decided\b(?:\s+(?:to|that|on))?"),
         name="decided",
     ),
     _Rule(
@@ -216,7 +216,7 @@ RULES: tuple[_Rule, ...] = (
         "decided",
         0.85,
         _r(
-            r"\b(?:approved|signed\s+off(?:\s+on)?|green-?lit|greenlit|okayed|ok'd|"
+            r"\b(?:approved|approves|signed\s+off(?:\s+on)?|green-?lit|greenlit|okayed|ok'd|"
             r"gave\s+(?:the\s+|us\s+the\s+)?(?:go-?ahead|green\s+light)(?:\s+(?:to|for|on))?|"
             r"made\s+the\s+call(?:\s+to)?)(?:\s*:)?"
         ),
@@ -237,9 +237,34 @@ RULES: tuple[_Rule, ...] = (
     _Rule(
         "decided",
         0.8,
-        _r(r"\s+it\s+is\s*[.!]*$"),
+        _r(r"\s+it\s+is(?=\s*(?:[.!,:;]|$|for\b|then\b|,?\s+not\b))"),
         content="before",
         name="X it is",
+    ),
+    _Rule(
+        "decided",
+        0.7,
+        _r(r"^\s*(?:so\s+|ok\s+|then\s+)?not\s+(?=\w+ing\b)"),
+        negated=True,
+        name="not doing",
+    ),
+    _Rule(
+        "decided",
+        0.7,
+        _r(
+            rf"\b{_WE}\s*(?:are|'re)(?=\s+(?:staying|sticking|keeping|standardi[sz]ing|dropping|"
+            r"deprecating|sunsetting|retiring|removing|replacing|adopting|buying|hiring|"
+            r"outsourcing|freezing|pausing|postponing|cancell?ing|consolidating|splitting)\b)"
+        ),
+        explicit=False,
+        name="we're doing",
+    ),
+    _Rule(
+        "decided",
+        0.55,
+        _r(r"\bwe\s+(?:keep|stay|stick)\b"),
+        explicit=False,
+        name="we keep",
     ),
     _Rule(
         "decided",
@@ -326,7 +351,7 @@ RULES: tuple[_Rule, ...] = (
     _Rule(
         "proposed",
         0.7,
-        _r(r"\b(?:should|shall|could|can)\s+we\b(?!\s+(?:not\b|just\s+not\b))"),
+        _r(r"(?<!how\s)(?<!what\s)(?<!where\s)(?<!which\s)(?<!why\s)(?<!when\s)(?<!who\s)\b(?:should|shall|could|can)\s+we\b(?!\s+(?:not\b|just\s+not\b))"),
         name="should we",
     ),
     _Rule(
@@ -334,8 +359,8 @@ RULES: tuple[_Rule, ...] = (
         0.7,
         _r(
             r"\b(?:i\s+think\s+|i\s+feel\s+|i\s+believe\s+|maybe\s+|perhaps\s+|probably\s+)?"
-            r"(?:we|the\s+team)\s+(?:should|ought\s+to|could|might|may\s+want\s+to|might\s+want\s+to|"
-            r"need\s+to|must|have\s+to)(?:\s+(?:also|still|just|probably|consider))?\b"
+            r"(?:we|the\s+team)\s+(?:should|ought\s+to|could|might|may\s+want\s+to|might\s+want\s+to)"
+            r"(?:\s+(?:also|still|just|probably|consider))?\b"
         ),
         name="we should",
     ),
@@ -403,7 +428,12 @@ CONDITIONAL = _r(
     r"(?:^|\b)(?:if|unless|assuming|provided(?:\s+that)?|in\s+case|only\s+if|as\s+long\s+as|"
     r"depending\s+on|once|when(?:ever)?)\b"
 )
-REQUEST = _r(r"\b(?:please|pls|plz|can\s+you|could\s+you|would\s+you|will\s+you|you\s+should)\b")
+REQUEST = _r(r"\b(?:can\s+you|could\s+you|would\s+you|will\s+you|you\s+should|can\s+someone|could\s+someone)\b")
+RELAY = _r(
+    r"^\s*(?:fyi|heads\s+up|psa)\b|\b(?:details\s+in|see\s+the|more\s+in\s+the|"
+    r"(?:in|on)\s+the\s+\w+\s+(?:ticket|issue|doc|thread|page))\b"
+)
+PLEASE = _r(r"^(?:please|pls|plz)\b\s*")
 QUESTION_START = _r(
     r"^(?:so\s+|ok\s+|and\s+|but\s+)?(?:(?:should|shall|can|could|do|does|did|is|are|was|were|"
     r"will|would|have|has|isn't|aren't|don't|doesn't|won't|wouldn't|shouldn't)\s+(?:we|i|you|they|"
@@ -476,7 +506,7 @@ _LEADING_FILLER = _r(
     r"^(?:\s|[-*•>#]|\+1|ok(?:ay)?\b|so\b|alright\b|well\b|yes\b|yeah\b|yep\b|cool\b|great\b|"
     r"fyi\b|update\s*:|note\s*:|decision\s*:|agreed\s*:|approved\s*:|final\s*:|tl;?dr\s*:?|"
     r"team\b|folks\b|all\b|everyone\b|guys\b|@here\b|@channel\b|hi\b|hey\b|then\b|also\b|"
-    r"therefore\b|hence\b|thus\b|now\b|just\b|[,:;])+"
+    r"therefore\b|hence\b|thus\b|now\b|just\b|please\b|pls\b|[,:;])+"
 )
 _STATEMENT_PREFIX = _r(
     r"^(?:(?:to|that|on|with|for)\s+)?(?:(?:we|i|the\s+team)\s*(?:will|'ll|shall|should|"
@@ -484,7 +514,7 @@ _STATEMENT_PREFIX = _r(
     r"just|actually|now|finally)\s+)?"
 )
 _NEGATION_PREFIX = _r(r"^(?:not|never|no\s+longer|do\s+not|don't|stop)\s+")
-_TRAILING = _r(r"[\s,;:.!?\-–—)(\"'`*_~]+$|\s+(?:any\s*more|any\s+longer|for\s+now|then)$|\s*(?::\w+:|[\U0001F300-\U0001FAFF\u2600-\u27BF])+\s*$")
+_TRAILING = _r(r"[\s,;:.!?\-–—)(\"'`*_~]+$|\s+(?:any\s*more|any\s+longer|for\s+now|then|for\s+the\s+time\s+being)$|\s*(?::\w+:|[\U0001F300-\U0001FAFF\u2600-\u27BF])+\s*$")
 _NAME = r"(?:@\w[\w.\-]*\w|@\w|[A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+)?)"
 DECIDER_BY = re.compile(
     r"\b(?:approved|signed\s+off|decided|confirmed|agreed|green-?lit|okayed|vetoed|rejected|"
@@ -536,6 +566,7 @@ class SentenceCues:
     reported: bool = False
     negated_decision: bool = False
     request: bool = False
+    please: bool = False
     imperative: bool = False
     imperative_negated: bool = False
     rationale: tuple[int, int] | None = None
@@ -591,7 +622,9 @@ def split_list(phrase: str) -> list[str]:
 def clean_statement(text: str) -> str:
     """Strip fillers, the leftovers of a cue and trailing punctuation from a statement."""
     s = text.strip()
-    s = _LEADING_FILLER.sub("", s) if _LEADING_FILLER.match(s.lower()) else s
+    lead = _LEADING_FILLER.match(s.lower())
+    if lead:
+        s = s[lead.end() :]
     m = _STATEMENT_PREFIX.match(s.lower())
     if m and m.end():
         s = s[m.end() :]
@@ -678,12 +711,17 @@ def analyze(text: str, words: list[str]) -> SentenceCues:
         out.hypothetical = hyp is not None and not (
             cue.kind == "proposed" and cue.start <= hyp.start() < cue.end + 1
         )
-        if cue.kind == "proposed" and cue.name in ("how about", "should we"):
+        if cue.kind == "proposed" and cue.name == "how about":
             out.proposal_question = True
     else:
         out.reported = bool(REPORTED.search(norm))
         out.hypothetical = bool(HYPOTHETICAL.search(norm))
 
+    # "Please X": a directive, weaker than a bare imperative
+    pm = PLEASE.match(norm, begin)
+    if pm:
+        out.please = True
+        begin = pm.end()
     # imperative: the first content word is a design verb used as a verb
     first = norm[begin:].split(None, 2)
     if first:
@@ -692,6 +730,8 @@ def analyze(text: str, words: list[str]) -> SentenceCues:
         if w0 in ("don't", "never") or (w0 == "do" and w1 == "not"):
             nxt = norm[begin:].split()
             idx = 2 if w0 == "do" else 1
+            if len(nxt) > idx + 1 and nxt[idx].endswith("ly"):
+                idx += 1  # "Do not permanently include ..."
             if len(nxt) > idx and nxt[idx].strip(".,:;!") in IMPERATIVE_VERBS:
                 out.imperative_negated = True
         elif w0 in IMPERATIVE_VERBS and w1 not in _NOT_IMPERATIVE_NEXT and len(first) > 1:
@@ -727,8 +767,14 @@ def analyze(text: str, words: list[str]) -> SentenceCues:
             continue
         if m.group(0).strip() in ("once", "when", "whenever") and m.start() > begin:
             continue  # "when" mid-sentence is usually temporal, not a condition
-        out.conditional = True
-        if cue is not None and m.start() > cue.end:
+        word = m.group(0).strip()
+        leading = m.start() <= begin + 1
+        if leading or word not in ("if", "once", "when", "whenever") or cue is None:
+            out.conditional = True  # "If X, we'll ...", "... unless X", "assuming X"
+        elif not cue.explicit and cue.kind == "decided":
+            out.conditional = True  # "We'll use Kafka if the load test passes"
+        # else: "We decided to show a warning if X" - the condition is part of the content
+        if cue is not None and m.start() > cue.end and out.conditional:
             out.main_end = min(out.main_end, m.start())
         break
 
@@ -772,9 +818,28 @@ def analyze(text: str, words: list[str]) -> SentenceCues:
         obj = _content(text, cue, out)
         out.rejected_objects = split_list(obj) if obj else []
     out.deciders = find_deciders(text)
+    if out.deciders and cue is not None and not out.reported and RELAY.search(norm):
+        out.reported = True  # "FYI Raj decided on X, details in the ticket": relayed
+    if out.cue is None:
+        pa = PAST_ACTION.search(norm)
+        if pa and _is_past_design_verb(pa.group(1)):
+            out.cue = Cue("decided", 0.5, pa.start(), pa.start(1), explicit=False, name="we did")
     return out
 
 
+PAST_ACTION = _r(r"^\s*(?:so\s+|now\s+)?(?:we|i)\s+(?:(?:also|just|now|already|finally|then)\s+)?(\w+)\b")
+
+
+def _is_past_design_verb(word: str) -> bool:
+    if not word.endswith("ed") and word not in ("chose", "made", "kept", "built", "wrote", "split", "set", "put", "moved"):
+        return False
+    from ontology.extraction._lexicon import verb_lemma
+
+    lemma = verb_lemma(word)
+    return lemma is not None and lemma in IMPERATIVE_VERBS and lemma not in ("need", "try", "check", "test", "decide")
+
+
+_CLAUSE_STOP = re.compile(r"[:;]\s|\s[-–—]\s")
 _NOT_IMPERATIVE_NEXT = frozenset(
     """
     of is are was were has had 's will would can should could might must cases case
@@ -790,6 +855,9 @@ def _content(text: str, cue: Cue, cues: SentenceCues) -> str:
         raw = text[start : cue.start]
     else:
         end = cues.main_end if cues.main_end > cue.end else len(text)
+        stop = _CLAUSE_STOP.search(text, cue.end, end)
+        if stop and stop.start() > cue.end + 2:
+            end = stop.start()  # "Not doing gRPC for now: we'll keep REST" -> "doing gRPC"
         raw = text[cue.end : end]
     return clean_statement(raw)
 

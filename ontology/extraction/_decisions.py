@@ -70,6 +70,8 @@ def judge(cues: SentenceCues, scores: dict[str, float] | None, min_confidence: f
         cues.parse_imperative if cues.parse_imperative is not None else cues.imperative
     ):
         kind, strength = "decided", 0.6 if cues.imperative_negated else 0.55
+        if cues.please:
+            strength -= 0.1
     if cues.request and kind != "proposed":
         return Judgement(fallback)
     if cues.hypothetical and kind != "proposed":
@@ -110,7 +112,7 @@ def judge(cues: SentenceCues, scores: dict[str, float] | None, min_confidence: f
 
 # -- replies that confirm the parent ------------------------------------------------------------
 _CONFIRM_STRONG = (
-    r"approved?|agreed|i\s+agree|we\s+agree|go\s+ahead|go\s+for\s+it|ship\s+it|do\s+it|"
+    r"approved?|approves|agreed|i\s+agree|we\s+agree|go\s+ahead|go\s+for\s+it|ship\s+it|do\s+it|"
     r"let'?s\s+do\s+(?:it|that|this)|let'?s\s+go\s+with\s+(?:it|that|this(?:\s+one)?)|"
     r"let'?s\s+go|let'?s\s+proceed|proceed|green\s+light|signed\s+off|sign\s+off|decided|"
     r"done\s+deal|deal|confirmed|works\s+for\s+me|fine\s+by\s+me|"

@@ -152,7 +152,7 @@ class JiraConnector(Connector):
             comments = self.map_each(
                 (c for c in self._comments(issue) if self._changed_since(c, start)),
                 lambda c: self.mapper.comment(issue, c),
-                id_of=lambda c: self.mapper.comment_id(issue, c),
+                id_of=self.mapper.comment_id,
             )
             yield from comments
         except SkippableError as exc:

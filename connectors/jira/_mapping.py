@@ -38,8 +38,9 @@ class JiraMapper:
     def issue_id(self, issue: Mapping[str, Any]) -> str:
         return self.record_id(issue["id"])
 
-    def comment_id(self, issue: Mapping[str, Any], comment: Mapping[str, Any]) -> str:
-        return self.record_id(f"{issue['id']}:comment:{comment['id']}")
+    def comment_id(self, comment: Mapping[str, Any]) -> str:
+        # Comment ids are unique across the site and stay when an issue moves project.
+        return self.record_id(f"comment:{comment['id']}")
 
     def project_id(self, project: Mapping[str, Any]) -> str:
         # Project and issue ids are both small integers: keep them apart.
@@ -161,7 +162,7 @@ class JiraMapper:
         if isinstance(visibility, dict) and visibility.get("value"):
             properties["visibility"] = f"{visibility.get('type', '?')}:{visibility['value']}"
         return Record(
-            id=self.comment_id(issue, comment),
+            id=self.comment_id(comment),
             source=self.source,
             source_type="jira",
             kind="comment",
@@ -184,14 +185,15 @@ class JiraMapper:
     ) -> list[Fact]:
         """Status and resolution transitions; one bad history entry is skipped, not the issue.
 
-        A fact's id is the history id plus the item's index, so re-reads give the same ids.
+        A fact's id is ``<issue record id>:changelog:<history id>:<item index>``, so re-reads
+        give the same ids.
         """
         facts: list[Fact] = []
         for history in histories:
             try:
                 facts.extend(self._history_facts(issue, history))
             except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                on_bad(exc, self.record_id(f"{issue['id']}:history:{history.get('id', '?')}"))
+                on_bad(exc, f"{self.issue_id(issue)}:changelog:{history.get('id', '?')}")
         return sorted(facts, key=lambda f: (f.at, f.id))
 
     def _history_facts(self, issue: Mapping[str, Any], history: Mapping[str, Any]) -> list[Fact]:
@@ -207,7 +209,7 @@ class JiraMapper:
             field = str(item["field"])
             facts.append(
                 Fact(
-                    id=self.record_id(f"{issue['id']}:history:{history['id']}:{index}"),
+                    id=f"{self.issue_id(issue)}:changelog:{history['id']}:{index}",
                     kind=FACT_KINDS[field],
                     field=field,
                     from_value=item.get("fromString"),

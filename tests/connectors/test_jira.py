@@ -502,18 +502,19 @@ def test_changelog_transitions_become_facts(
 
     facts = docs["acme-jira:10001"].facts
     assert [(f.id, f.kind, f.field, f.from_value, f.to_value, f.reason) for f in facts] == [
-        ("acme-jira:10001:history:301:0", "status_change", "status", "To Do", "In Progress", None),
-        ("acme-jira:10001:history:303:0", "resolution", "resolution", None, "Won't Do", None),
-        ("acme-jira:10001:history:303:1", "status_change", "status", "In Progress", "Done",
+        ("acme-jira:10001:changelog:301:0", "status_change", "status", "To Do", "In Progress",
+         None),
+        ("acme-jira:10001:changelog:303:0", "resolution", "resolution", None, "Won't Do", None),
+        ("acme-jira:10001:changelog:303:1", "status_change", "status", "In Progress", "Done",
          "Won't Do"),
     ]  # fmt: skip
     assert facts[0].at == t
     assert facts[0].actor is not None
     assert facts[0].actor.id == "acme-jira:acc-ada"
-    assert [f.id for f in docs["acme-jira:10002"].facts] == ["acme-jira:10002:history:301:0"]
+    assert [f.id for f in docs["acme-jira:10002"].facts] == ["acme-jira:10002:changelog:301:0"]
     assert [c.request.url.params["startAt"] for c in changelog.calls] == ["0", "2"]
     assert jira.skipped == 1  # the broken history entry, not the issue
-    assert "record=acme-jira:10001:history:304" in caplog.text
+    assert "record=acme-jira:10001:changelog:304" in caplog.text
 
 
 def test_comments_are_paged_when_the_embedded_page_is_incomplete(
@@ -551,8 +552,8 @@ def test_comments_are_paged_when_the_embedded_page_is_incomplete(
     issue_doc, *comment_docs = docs
     assert issue_doc.kind == "issue"
     assert [d.id for d in comment_docs] == [
-        "acme-jira:10001:comment:20002",
-        "acme-jira:10001:comment:20003",
+        "acme-jira:comment:20002",
+        "acme-jira:comment:20003",
     ]  # the comment older than the window is not re-sent
     assert all(d.kind == "comment" for d in comment_docs)
     assert all(d.parent_id == issue_doc.id for d in comment_docs)
@@ -635,7 +636,7 @@ def test_one_bad_issue_is_skipped_not_the_batch(
     assert [d.id for d in docs] == [
         "acme-jira:10001",
         "acme-jira:10003",
-        "acme-jira:10003:comment:2",
+        "acme-jira:comment:2",
     ]
     assert jira.skipped == 2
     assert "record=acme-jira:10002" in caplog.text

@@ -405,7 +405,19 @@ class Ingestor:
         evidence_docs = [*edited, *containers]
         old_evidence = _read_evidence(store, evidence_docs) if evidence_docs else {}
 
-        # 5. containers
+        # 5. containers: the documents' references first, so a full Container record in the
+        # same batch wins; a reference sets only what it knows
+        for item in work:
+            ref = item.record.container
+            if ref is not None:
+                known_fields = {"name": ref.name, "url": ref.url}
+                batch.node(
+                    "Container",
+                    id=ref.id,
+                    source=item.record.source,
+                    kind=ref.kind,
+                    **{k: v for k, v in known_fields.items() if v is not None},
+                )
         entities = state.entities
         ontology = state.ontology
         for container in containers.values():
@@ -546,7 +558,7 @@ class Ingestor:
         )
         items = self._structure_evidence(state, facts, relations, _naive(container.updated_at))
         state.ontology.replace_evidence(
-            batch, container.id, old_evidence, items, _naive(container.updated_at) or now
+            batch, container.id, old_evidence, items, _naive(container.updated_at)
         )
 
     def _structure_evidence(
@@ -609,11 +621,7 @@ class Ingestor:
             for rel in DOCUMENT_IN_EDGES:
                 batch.replace_in(rel, record.id)
         if record.container is not None:
-            c = record.container
-            batch.node(
-                "Container", id=c.id, source=record.source, kind=c.kind, name=c.name, url=c.url
-            )
-            batch.edge("IN", record.id, c.id)
+            batch.edge("IN", record.id, record.container.id)
         if record.parent_id and record.parent_id != record.id:
             batch.node("Document", id=record.parent_id)  # placeholder until the parent arrives
             batch.edge("REPLY_TO", record.id, record.parent_id)

@@ -725,9 +725,8 @@ class Ingestor:
             return []
         concept_id, concept_name = target
         state.ontology.name_concept(concept_id, concept_name)
-        named = any(ch.isupper() or ch.isdigit() for ch in hyponym.strip()[1:]) or (
-            hyponym.strip()[:1].isupper() and _resolve_known(state.entities, hyponym) is not None
-        )
+        # a name (capitals, digits) or a known entity is an instance; a common noun a class
+        named = any(ch.isupper() or ch.isdigit() for ch in hyponym)
         if named or _resolve_known(state.entities, hyponym):
             entity_id = _resolve_id(state.entities, hyponym, None)
             if entity_id is None:

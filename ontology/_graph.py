@@ -390,16 +390,38 @@ class GraphStore:
         with self.transaction():
             for table, ids in batch.delete.items():
                 stats.deleted[table] = self._delete_nodes(NODES[table], ids)
-            for rel, ids in batch.clear_out.items():
-                self._clear_edges(RELS[rel], ids, outgoing=True)
-            for rel, ids in batch.clear_in.items():
-                self._clear_edges(RELS[rel], ids, outgoing=False)
+            # Only nodes that existed before this batch can have stale edges to clear; during a
+            # backfill almost none do, and skipping the clear skips a scan of the whole table.
+            clears = [(rel, ids, True) for rel, ids in batch.clear_out.items()]
+            clears += [(rel, ids, False) for rel, ids in batch.clear_in.items()]
+            wanted: dict[str, set[str]] = {}
+            for rel, ids, outgoing in clears:
+                table = RELS[rel].source if outgoing else RELS[rel].target
+                wanted.setdefault(table, set()).update(ids)
+            existing = {table: self._existing(NODES[table], ids) for table, ids in wanted.items()}
+            for rel, ids, outgoing in clears:
+                table = RELS[rel].source if outgoing else RELS[rel].target
+                self._clear_edges(RELS[rel], ids & existing[table], outgoing=outgoing)
             for table, rows in batch.nodes.items():
                 stats.nodes[table] = self._upsert_nodes(NODES[table], rows)
             for rel, rows in batch.edges.items():
                 stats.edges[rel] = self._put_edges(RELS[rel], rows)
         stats.seconds = time.perf_counter() - started
         return stats
+
+    def _existing(self, table: NodeTable, ids: Iterable[str]) -> set[str]:
+        keys = sorted(set(ids))
+        if not keys:
+            return set()
+        pk = table.primary_key
+        arrow = pa.table({"c0": _column(keys, table.column_types()[pk])})
+        rows = self._conn.execute(
+            f"LOAD FROM $t MATCH (n:`{table.name}` {{{pk}: c0}}) RETURN n.{pk}", {"t": arrow}
+        )
+        found: set[str] = set()
+        while rows.has_next():
+            found.add(rows.get_next()[0])
+        return found
 
     def _upsert_nodes(self, table: NodeTable, rows: list[dict[str, Any]]) -> int:
         if not rows:
@@ -452,13 +474,20 @@ class GraphStore:
         node = NODES[rel.source if outgoing else rel.target]
         arrow = pa.table({"c0": _column(keys, node.column_types()[node.primary_key])})
         pattern = (
-            f"(a:`{rel.source}` {{{NODES[rel.source].primary_key}: c0}})-[r:`{rel.name}`]->()"
+            f"(a:`{rel.source}` {{{node.primary_key}: c0}})-[r:`{rel.name}`]->()"
             if outgoing
-            else f"()-[r:`{rel.name}`]->(b:`{rel.target}` {{{NODES[rel.target].primary_key}: c0}})"
+            else f"()-[r:`{rel.name}`]->(b:`{rel.target}` {{{node.primary_key}: c0}})"
         )
         self._conn.execute(f"LOAD FROM $t MATCH {pattern} DELETE r", {"t": arrow})
 
     def _put_edges(self, rel: RelTable, rows: list[dict[str, Any]]) -> int:
+        """Upsert edges keyed on (from, to, key properties).
+
+        Binding both endpoints with MERGE and then MERGE-ing the edge keeps Kùzu on its
+        primary-key path and its WAL: ``COPY`` would force a checkpoint of the whole database
+        at every commit (0.25 s per batch at 1M documents, measured), and ``MATCH ... CREATE``
+        hash-joins full table scans. An endpoint not written yet becomes a placeholder node.
+        """
         if not rows:
             return 0
         key_props = EDGE_KEYS.get(rel.name, ())
@@ -466,31 +495,26 @@ class GraphStore:
         for row in rows:
             unique[(row["from"], row["to"], *(row.get(k) for k in key_props))] = row
         src, dst = NODES[rel.source], NODES[rel.target]
-        # Replace, never double: remove any existing edge with the same key first.
-        keyed = {
-            "c0": _column([k[0] for k in unique], src.column_types()[src.primary_key]),
-            "c1": _column([k[1] for k in unique], dst.column_types()[dst.primary_key]),
-        }
-        conditions = ""
-        for i, prop in enumerate(key_props, start=2):
-            keyed[f"c{i}"] = _column([k[i] for k in unique], rel.column_types()[prop])
-            conditions += f" AND r.{prop} = c{i}"
-        self._conn.execute(
-            f"LOAD FROM $t MATCH (a:`{rel.source}` {{{src.primary_key}: c0}})-[r:`{rel.name}`]->"
-            f"(b:`{rel.target}` {{{dst.primary_key}: c1}})"
-            + (f" WHERE {conditions[5:]}" if conditions else "")
-            + " DELETE r",
-            {"t": pa.table(keyed)},
-        )
         values = list(unique.values())
+        types = rel.column_types()
         data: dict[str, pa.Array] = {
-            "from": keyed["c0"],
-            "to": keyed["c1"],
+            "c0": _column([r["from"] for r in values], src.column_types()[src.primary_key]),
+            "c1": _column([r["to"] for r in values], dst.column_types()[dst.primary_key]),
         }
-        for prop, kind in rel.columns:
-            data[prop] = _column([r.get(prop) for r in values], kind)
+        columns = [name for name, _ in rel.columns]
+        for i, prop in enumerate(columns, start=2):
+            data[f"c{i}"] = _column([r.get(prop) for r in values], types[prop])
+        index = {prop: f"c{i}" for i, prop in enumerate(columns, start=2)}
+        key = ", ".join(f"{p}: {index[p]}" for p in key_props)
+        sets = ", ".join(f"r.{p} = {index[p]}" for p in columns if p not in key_props)
+        cypher = (
+            f"LOAD FROM $t MERGE (a:`{rel.source}` {{{src.primary_key}: c0}}) "
+            f"MERGE (b:`{rel.target}` {{{dst.primary_key}: c1}}) "
+            f"MERGE (a)-[r:`{rel.name}`{' {' + key + '}' if key else ''}]->(b)"
+            + (f" SET {sets}" if sets else "")
+        )
         try:
-            self._conn.execute(f"COPY `{rel.name}` FROM $t", {"t": pa.table(data)})
+            self._conn.execute(cypher, {"t": pa.table(data)})
         except RuntimeError as exc:
             raise GraphError(f"writing {rel.name} edges failed: {exc}") from exc
         return len(values)

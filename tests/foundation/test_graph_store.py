@@ -153,10 +153,28 @@ def test_placeholder_rows_never_blank_existing_properties(store: GraphStore) -> 
 
 def test_failed_batch_rolls_back_entirely(store: GraphStore) -> None:
     bad = sample_batch()
-    bad.edge("IN", "slack:C1:0", "no-such-container")
-    with pytest.raises(Exception, match="IN"):
+    bad.node("Entity", id="e:broken", mentions="lots")  # written after the documents
+    with pytest.raises(Exception, match="lots"):
         store.write(bad)
-    assert store.counts()["Document"] == 0
+    counts = store.counts()
+    assert counts["Document"] == 0
+    assert counts["IN"] == 0
+
+
+def test_edge_to_an_unwritten_node_creates_a_placeholder(store: GraphStore) -> None:
+    batch = GraphBatch()
+    batch.node("Document", id="d:reply", text="+1", source="slack")
+    batch.edge("REPLY_TO", "d:reply", "d:parent-not-synced-yet")
+    store.write(batch)
+    assert store.execute("MATCH (d:Document {id: 'd:parent-not-synced-yet'}) RETURN d.text") == [
+        [None]
+    ]
+    parent = GraphBatch()
+    parent.node("Document", id="d:parent-not-synced-yet", text="Shall we use Kafka?")
+    store.write(parent)
+    assert store.execute(
+        "MATCH (:Document {id: 'd:reply'})-[:REPLY_TO]->(p) RETURN p.text"
+    ) == [["Shall we use Kafka?"]]
 
 
 def test_delete_nodes_with_their_edges(store: GraphStore) -> None:

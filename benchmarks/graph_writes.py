@@ -25,10 +25,33 @@ from typing import Any
 
 from ontology import GraphBatch, GraphStore
 
-WORDS = (
-    "we decided to move the billing service to postgres because the current mongo setup "
-    "cannot do transactions across ledgers and support keeps asking about refunds"
-).split()
+WORDS = [
+    "we",
+    "decided",
+    "to",
+    "move",
+    "the",
+    "billing",
+    "service",
+    "to",
+    "postgres",
+    "because",
+    "the",
+    "current",
+    "mongo",
+    "setup",
+    "cannot",
+    "do",
+    "transactions",
+    "across",
+    "ledgers",
+    "and",
+    "support",
+    "keeps",
+    "asking",
+    "about",
+    "refunds",
+]
 CONTAINERS = 100
 
 

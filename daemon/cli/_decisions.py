@@ -116,7 +116,7 @@ def decisions(
     )
     with graph_reader(loaded) as reader:
         result = reader.query(cypher, params, max_rows=limit)
-    rows = [[*row[:4], ", ".join(x for x in row[4] if x), row[5]] for row in result.rows]
+    rows = [[*row[:4], ", ".join(x for x in row[4] or [] if x), row[5]] for row in result.rows]
     print_rows(
         result.columns,
         rows if fmt is OutputFormat.table else result.rows,
@@ -200,7 +200,7 @@ def collect_trace(reader: GraphReader, decision_id: str) -> dict[str, Any]:
             "created_at": r[4],
             "role": r[5],
             "container": r[6],
-            "authors": [a for a in r[7] if a],
+            "authors": [a for a in r[7] or [] if a],
             "excerpt": r[8],
         }
         for r in raw["documents"]

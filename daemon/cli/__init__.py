@@ -18,8 +18,10 @@ from daemon.cli import (
     _verify,
 )
 from daemon.cli._common import CliState
+from daemon.cli._extract import extract
 from daemon.cli._query import query
 from daemon.cli._status import status
+from daemon.cli._sync import sync
 
 app = typer.Typer(
     name="siphon",
@@ -63,7 +65,9 @@ def _main(
 
 app.add_typer(_config.app, name="config")
 app.command("query")(query)
+app.command("extract")(extract)
 app.command("status")(status)
+app.command("sync")(sync)
 app.command("run")(_run.run)
 app.command("shell")(_shell.shell)
 app.command("decisions")(_decisions.decisions)

@@ -1,0 +1,119 @@
+"""The dlt pipeline: cursor, lookback, idempotent re-delivery, failures, stop."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from connectors import registry
+from daemon._pipeline import OpenGraph, SyncStopped, forget_ingestors, sync_connector
+from daemon._settings import LoadedConfig, Settings
+from ontology import GraphStore, graph_path
+from tests.pipeline.fakes import T0, FakeConfig, FakeConnector, FakeWorld, fatal
+
+
+@pytest.fixture(autouse=True)
+def fake_plugin() -> Iterator[FakeWorld]:
+    if "fake" not in registry.names():
+        registry.register("fake", FakeConnector)
+    FakeConnector.world = FakeWorld(messages=10)
+    forget_ingestors()
+    yield FakeConnector.world
+    forget_ingestors()
+
+
+def loaded(state: Path, **overrides: object) -> LoadedConfig:
+    config = FakeConfig.model_validate({"type": "fake", "lookback": "1h", **overrides})
+    return LoadedConfig(
+        settings=Settings.model_construct(),
+        path=None,
+        state_dir=state,
+        connectors={"fake": config},
+    )
+
+
+def texts(store: GraphStore) -> dict[str, str]:
+    return dict(store.execute("MATCH (d:Document) WHERE d.source = 'fake' RETURN d.id, d.text"))
+
+
+def test_first_sync_loads_everything_once(state_dir: Path, fake_plugin: FakeWorld) -> None:
+    cfg = loaded(state_dir)
+    with GraphStore(graph_path(state_dir)) as store:
+        report = sync_connector(cfg, "fake", graph=OpenGraph(store))
+        assert report.ok, report.error
+        assert report.records == {"accounts": 2, "documents": 10}
+        assert len(texts(store)) == 10
+        assert store.execute("MATCH (s:Source {name: 'fake'}) RETURN s.status") == [["ok"]]
+        assert report.cursor == T0 + timedelta(minutes=9)
+
+
+def test_second_sync_rereads_only_the_lookback_and_adds_nothing(
+    state_dir: Path, fake_plugin: FakeWorld
+) -> None:
+    cfg = loaded(state_dir)
+    with GraphStore(graph_path(state_dir)) as store:
+        sync_connector(cfg, "fake", graph=OpenGraph(store))
+        before = store.counts()
+        again = sync_connector(cfg, "fake", graph=OpenGraph(store))
+        assert again.ok
+        assert store.counts() == before
+    assert fake_plugin.fetches[-1] == T0 + timedelta(minutes=9) - timedelta(hours=1)
+
+
+def test_new_activity_and_edits_are_picked_up(state_dir: Path, fake_plugin: FakeWorld) -> None:
+    cfg = loaded(state_dir)
+    with GraphStore(graph_path(state_dir)) as store:
+        sync_connector(cfg, "fake", graph=OpenGraph(store))
+        fake_plugin.post(10, "A new message.", at=T0 + timedelta(hours=1))
+        fake_plugin.edit(8, "Edited: we decided to keep Postgres.", T0 + timedelta(hours=2))
+        report = sync_connector(cfg, "fake", graph=OpenGraph(store))
+        assert report.ok
+        found = texts(store)
+        assert len(found) == 11
+        assert found["fake:m8"] == "Edited: we decided to keep Postgres."
+        assert found["fake:m10"] == "A new message."
+
+
+def test_fatal_connector_error_is_reported_not_raised(
+    state_dir: Path, fake_plugin: FakeWorld
+) -> None:
+    fake_plugin.fail_with = fatal()
+    cfg = loaded(state_dir)
+    with GraphStore(graph_path(state_dir)) as store:
+        report = sync_connector(cfg, "fake", graph=OpenGraph(store))
+        assert not report.ok
+        assert report.error_kind == "fatal"
+        assert "the token was revoked" in (report.error or "")
+        rows = store.execute("MATCH (s:Source {name: 'fake'}) RETURN s.status, s.last_error")
+        assert rows[0][0] == "fatal"
+        # the failed extraction saved no cursor: the next good sync reads everything
+        fake_plugin.fail_with = None
+        again = sync_connector(cfg, "fake", graph=OpenGraph(store))
+        assert again.ok
+        assert len(texts(store)) == 10
+
+
+def test_stop_during_load_leaves_the_rest_pending(state_dir: Path, fake_plugin: FakeWorld) -> None:
+    cfg = loaded(state_dir)
+    cfg.settings.graph.batch_size = 3
+    stop = threading.Event()
+    seen: list[int] = []
+
+    def progress(table: str, n: int) -> None:
+        seen.append(n)
+        if len(seen) == 2:
+            stop.set()
+
+    with GraphStore(graph_path(state_dir)) as store:
+        with pytest.raises(SyncStopped):
+            sync_connector(cfg, "fake", graph=OpenGraph(store), stop=stop, progress=progress)
+        partial = len(texts(store))
+        assert partial < 10
+        resumed = sync_connector(cfg, "fake", graph=OpenGraph(store))
+        assert resumed.ok
+        assert resumed.resumed_pending
+        assert len(texts(store)) == 10

@@ -19,6 +19,7 @@ an edited document changes only its part, and DECIDED_BY / ABOUT are the union o
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -38,6 +39,9 @@ SAME_WITHOUT_ABOUT = 90.0
 PRECEDENT_MIN = 0.45
 PRECEDENT_LIMIT = 3
 MAX_POSTING = 300
+#: A decision this widely stated takes no more sources by similarity alone (only by its own
+#: id or a confirmation): a guard against one generic statement absorbing everything.
+MAX_SOURCES_BY_SIMILARITY = 25
 
 #: Words that say *that* something was decided, not *what*: left out of statement keys.
 _CUE_TEXT = """we i you they our us let lets will shall would should must going gonna decided
@@ -129,13 +133,28 @@ class DecisionInfo:
     supersedes_reason: str | None = None
     superseded_by: str | None = None
     written: dict[str, object] | None = None  # the row as last written to the graph
+    _key_cache: tuple[str, str] | None = field(default=None, repr=False, compare=False)
+    _about_cache: tuple[tuple[str, ...], set[str]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     @property
     def key(self) -> str:
-        return statement_key(self.statement)
+        # cached per statement: clusters can be large and this is asked for often
+        cached = self._key_cache
+        if cached is None or cached[0] != self.statement:
+            cached = self._key_cache = (self.statement, statement_key(self.statement))
+        return cached[1]
 
     def about(self) -> set[str]:
-        return {e for s in self.sources.values() for e in s.about}
+        signature = tuple(sorted(self.sources))
+        if len(self.sources) <= 2 or self._about_cache is None:
+            found = {e for s in self.sources.values() for e in s.about}
+            self._about_cache = (signature, found)
+            return found
+        if self._about_cache[0] != signature:
+            self._about_cache = (signature, {e for s in self.sources.values() for e in s.about})
+        return self._about_cache[1]
 
     def row(self) -> dict[str, object]:
         """All content columns (the ledger's seq/hash are left to the ledger)."""
@@ -260,7 +279,12 @@ class DecisionIndex:
         if best is not None:
             return best
         cands = self._candidates(stated.key, stated.about) - kept - old
-        cands = {c for c in cands if document_id not in self.decisions[c].sources}
+        cands = {
+            c
+            for c in cands
+            if document_id not in self.decisions[c].sources
+            and len(self.decisions[c].sources) < MAX_SOURCES_BY_SIMILARITY
+        }
         best = self._best_same(stated, sorted(cands), window=SAME_DECISION_WINDOW)
         return best if best is not None else own
 
@@ -439,31 +463,53 @@ class DecisionIndex:
                 best = (score, at, cand_id)
         return best[2] if best else None
 
+    def _similarity(self, info: DecisionInfo, cand: DecisionInfo, about: set[str]) -> float:
+        return round(
+            0.5 * _jaccard(about, cand.about())
+            + 0.5 * statement_similarity(info.key, cand.key) / 100.0,
+            4,
+        )
+
+    def _around(self, info: DecisionInfo, *, earlier: bool) -> list[DecisionInfo]:
+        """Decisions sharing an ABOUT entity, earlier (or later) than ``info``; the nearest
+        ``MAX_POSTING`` in time, so a much-discussed entity costs no more than a quiet one."""
+        if info.decided_at is None:
+            return []
+        found: set[str] = set()
+        for entity in info.about():
+            found |= self.by_entity.get(entity, set())
+        out = []
+        for cand_id in found:
+            cand = self.decisions.get(cand_id)
+            if cand is None or cand.id == info.id or cand.decided_at is None:
+                continue
+            if (
+                (cand.decided_at < info.decided_at)
+                if earlier
+                else (cand.decided_at > info.decided_at)
+            ):
+                out.append(cand)
+        if len(out) > MAX_POSTING:
+            out = heapq.nsmallest(
+                MAX_POSTING,
+                out,
+                key=lambda c: abs((c.decided_at or info.decided_at) - info.decided_at),  # type: ignore[operator]
+            )
+        return out
+
     def precedents(self, decision_id: str) -> list[tuple[str, float]]:
         """Earlier decisions about the same entities with a similar statement, best first."""
         info = self.decisions.get(decision_id)
         if info is None:
             return []
         about = info.about()
-        if not about:
-            return []
         found: list[tuple[float, str]] = []
-        candidates: set[str] = set()
-        for entity in about:
-            candidates |= self.by_entity.get(entity, set())
-        for cand_id in candidates:
-            cand = self.decisions[cand_id]
-            if cand_id == decision_id or cand_id in (info.supersedes, info.superseded_by):
+        for cand in self._around(info, earlier=True):
+            if cand.id in (info.supersedes, info.superseded_by):
                 continue
-            if info.decided_at and cand.decided_at and cand.decided_at >= info.decided_at:
-                continue
-            similarity = round(
-                0.5 * _jaccard(about, cand.about())
-                + 0.5 * statement_similarity(info.key, cand.key) / 100.0,
-                4,
-            )
+            similarity = self._similarity(info, cand, about)
             if similarity >= PRECEDENT_MIN:
-                found.append((similarity, cand_id))
+                found.append((similarity, cand.id))
         found.sort(key=lambda x: (-x[0], x[1]))
         return [(cand_id, sim) for sim, cand_id in found[:PRECEDENT_LIMIT]]
 
@@ -473,15 +519,10 @@ class DecisionIndex:
         if info is None:
             return []
         out = []
-        candidates: set[str] = set()
-        for entity in info.about():
-            candidates |= self.by_entity.get(entity, set())
-        for cand_id in candidates:
-            cand = self.decisions[cand_id]
-            if cand_id == decision_id or not cand.decided_at or not info.decided_at:
+        for cand in self._around(info, earlier=False):
+            if info.id in (cand.supersedes, cand.superseded_by):
                 continue
-            if cand.decided_at <= info.decided_at:
-                continue
-            if decision_id in dict(self.precedents(cand_id)):
-                out.append((cand_id, dict(self.precedents(cand_id))[decision_id]))
-        return out
+            similarity = self._similarity(cand, info, cand.about())
+            if similarity >= PRECEDENT_MIN:
+                out.append((cand.id, similarity))
+        return sorted(out)

@@ -85,7 +85,9 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=None)
     parser.add_argument("--output", type=Path, default=None)
     args = parser.parse_args()
-    results: dict[str, Any] = {"condec": condec_cv(args.data or default_data_path(), args.folds, args.seed)}
+    results: dict[str, Any] = {
+        "condec": condec_cv(args.data or default_data_path(), args.folds, args.seed)
+    }
     cd = results["condec"]
     print(f"ConDec {cd['folds']}-fold CV on {cd['rows']} sentences ({cd['seconds']}s):")
     print(
@@ -106,7 +108,9 @@ def main() -> None:
     for name, met in cd["targets_met"].items():
         print(f"target {name}: {'met' if met else 'MISSED'}")
     sandbox = sandbox_eval()
-    results["sandbox"] = sandbox if sandbox is not None else "connectors.sandbox has no answer_key()"
+    results["sandbox"] = (
+        sandbox if sandbox is not None else "connectors.sandbox has no answer_key()"
+    )
     if sandbox is None:
         print("sandbox: connectors.sandbox.Sandbox.answer_key() not available; skipped")
     else:

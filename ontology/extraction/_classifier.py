@@ -15,14 +15,19 @@ import json
 import random
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
+import numpy
 import spacy
+from spacy.attrs import LOWER, ORTH
 from spacy.language import Language
+from spacy.pipeline import TextCategorizer
 from spacy.tokens import Doc
 from spacy.training import Example
-from spacy.util import fix_random_seed, minibatch
+from thinc.api import fix_random_seed
 
 from ontology.extraction._cues import SentenceCues
+from ontology.extraction._lexicon import words
 from ontology.extraction._types import ExtractionError
 
 LABELS = ("decision", "alternative", "pro", "con", "issue", "none")
@@ -31,7 +36,7 @@ FEATURES_VERSION = 1
 DEFAULT_MODEL_DIR = Path(__file__).parent / "models" / "condec_textcat"
 
 _MODALS = frozenset(
-    "could might may would should will must can shall 'll 'd need have ought".split()
+    words("could might may would should will must can shall 'll 'd need have ought")
 )
 
 
@@ -55,7 +60,7 @@ def features(cues: SentenceCues) -> list[str]:
             marks.append("__early_modal_" + w)
     if cues.cue is not None:
         marks.append(f"__cue_{cues.cue.kind}")
-        marks.append("__rule_" + cues.cue.name.replace(" ", "_"))
+        marks.append("__rule_" + cues.cue.name.replace(" ", "_").lower())
     if cues.rationale is not None:
         marks.append("__rationale")
     if cues.rationale_opener:
@@ -69,7 +74,9 @@ def features(cues: SentenceCues) -> list[str]:
     if cues.request:
         marks.append("__request")
     n = len(words)
-    marks.append("__len_" + ("1" if n <= 1 else "short" if n <= 4 else "mid" if n <= 15 else "long"))
+    marks.append(
+        "__len_" + ("1" if n <= 1 else "short" if n <= 4 else "mid" if n <= 15 else "long")
+    )
     return marks + list(words)
 
 
@@ -80,11 +87,18 @@ class SentenceClassifier:
         if "textcat" not in nlp.pipe_names:
             raise ExtractionError("the classifier pipeline has no 'textcat' component")
         self.nlp = nlp
-        self.textcat = nlp.get_pipe("textcat")
+        textcat = nlp.get_pipe("textcat")
+        if not isinstance(textcat, TextCategorizer):
+            raise ExtractionError("the classifier's 'textcat' is not a spaCy TextCategorizer")
+        self.textcat = textcat
         labels = tuple(self.textcat.labels)
         if set(labels) != set(LABELS):
             raise ExtractionError(f"the classifier has labels {labels}, expected {LABELS}")
         self.labels: tuple[str, ...] = labels
+        self._hashes: dict[str, int] = {}
+        ngram_layers = [n for n in self.textcat.model.walk() if n.name == "extract_ngrams"]
+        if len(ngram_layers) != 1 or ngram_layers[0].attrs.get("attr") not in (ORTH, LOWER):
+            raise ExtractionError("the classifier is not a bag-of-words textcat over ORTH/LOWER")
 
     @classmethod
     def load(cls, path: str | Path = DEFAULT_MODEL_DIR) -> SentenceClassifier:
@@ -105,18 +119,46 @@ class SentenceClassifier:
         return cls(nlp)
 
     def predict(self, feature_lists: Sequence[list[str]]) -> list[dict[str, float]]:
-        """Class probabilities for each sentence, in one batched model call."""
+        """Class probabilities for each sentence, in one batched model call.
+
+        The bag-of-words model reads nothing from a Doc but ``to_array([ORTH])``, so it gets
+        light ``_HashedTokens`` instead: building real Docs cost more than the model itself.
+        """
         if not feature_lists:
             return []
-        docs = [Doc(self.nlp.vocab, words=f) for f in feature_lists]
+        cache = self._hashes
+        strings = self.nlp.vocab.strings
+        if len(cache) > 500_000:
+            cache.clear()
+        docs = []
+        for feats in feature_lists:
+            ids = []
+            for f in feats:
+                h = cache.get(f)
+                if h is None:
+                    h = cache[f] = strings[f]  # the hash; nothing is added
+                ids.append(h)
+            docs.append(_HashedTokens(numpy.array(ids, dtype="uint64")))
         scores = self.textcat.model.predict(docs)
-        rows = self.textcat.model.ops.to_numpy(scores).tolist()
+        rows = numpy.asarray(scores).tolist()
         return [dict(zip(self.labels, (float(x) for x in row), strict=True)) for row in rows]
 
     def to_disk(self, path: str | Path, *, meta: dict[str, object] | None = None) -> None:
         """Save as a spaCy pipeline directory, with our feature version in its meta."""
         self.nlp.meta["siphon"] = {"features_version": FEATURES_VERSION, **(meta or {})}
         self.nlp.to_disk(Path(path))
+
+
+class _HashedTokens:
+    """What ``extract_ngrams`` needs of a Doc: the token ids (the model's attr is ORTH)."""
+
+    __slots__ = ("ids",)
+
+    def __init__(self, ids: numpy.ndarray[Any, Any]) -> None:
+        self.ids = ids
+
+    def to_array(self, attrs: object) -> numpy.ndarray[Any, Any]:
+        return self.ids
 
 
 def train_classifier(
@@ -149,6 +191,7 @@ def train_classifier(
             }
         },
     )
+    assert isinstance(textcat, TextCategorizer)
     for label in LABELS:
         textcat.add_label(label)
     train = [
@@ -159,10 +202,11 @@ def train_classifier(
         for feats, label in data
     ]
     optimizer = nlp.initialize(lambda: train)
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - shuffling, not security
     for _ in range(epochs):
         rng.shuffle(train)
-        for batch in minibatch(train, batch_size):
+        for start in range(0, len(train), batch_size):
+            batch = train[start : start + batch_size]
             nlp.update(batch, sgd=optimizer, drop=0.0)
     return SentenceClassifier(nlp)
 

@@ -1,7 +1,7 @@
 """The spaCy components, registered by name with typed config (``@Language.factory``), so the
 pipeline is assembled from config (see ``_pipeline.pipeline_config``).
 
-    sentencizer -> siphon_entities -> siphon_cues -> [siphon_statistical] -> siphon_classifier
+    sentencizer -> siphon_cues -> siphon_entities -> [siphon_statistical] -> siphon_classifier
                 -> siphon_decisions -> siphon_hearst -> siphon_relations
 """
 
@@ -18,14 +18,13 @@ from spacy.tokens import Doc
 from ontology.extraction._classifier import DEFAULT_MODEL_DIR, SentenceClassifier, features
 from ontology.extraction._decisions import DecisionFinder, SentenceAnalyzer
 from ontology.extraction._entities import PRIORITY, EntityFinder, resolve_overlaps
+from ontology.extraction._lexicon import words
 from ontology.extraction._relations import find_isa, find_relations
 from ontology.extraction._state import Mention, SentenceInfo, state_of
 from ontology.extraction._types import ExtractionError
 
 #: NER labels kept as entity mentions (numbers, dates and amounts are not things).
-NER_LABELS = frozenset(
-    "PERSON ORG PRODUCT GPE LOC FAC NORP EVENT WORK_OF_ART LAW LANGUAGE".split()
-)
+NER_LABELS = frozenset(words("PERSON ORG PRODUCT GPE LOC FAC NORP EVENT WORK_OF_ART LAW LANGUAGE"))
 _HEARST_WORDS = frozenset(("such", "including", "other", "e.g.", "like", "example"))
 
 
@@ -58,7 +57,9 @@ class StatisticalAnalyzer:
 
     def __init__(self, name: str, model: str, scope: str, batch_size: int) -> None:
         if scope not in ("flagged", "all"):
-            raise ExtractionError(f"siphon_statistical: scope must be 'flagged' or 'all', not {scope!r}")
+            raise ExtractionError(
+                f"siphon_statistical: scope must be 'flagged' or 'all', not {scope!r}"
+            )
         self.name = name
         self.scope = scope
         self.batch_size = batch_size
@@ -131,7 +132,9 @@ def _imperative(parsed: Doc) -> bool | None:
     lead = {first.i} if first is not None else set()
     # "Do not use X", "Please use X": the root may follow a negation or "please"
     lead |= {t.i for t in parsed[:3] if t.lower_ in ("do", "not", "n't", "please", "never")}
-    return root.i in lead or (first is not None and root.i == first.i + 1 and first.lower_ in ("so", "then", "also"))
+    return root.i in lead or (
+        first is not None and root.i == first.i + 1 and first.lower_ in ("so", "then", "also")
+    )
 
 
 def _add_ner(doc: Doc, info: SentenceInfo, parsed: Doc) -> None:
@@ -144,9 +147,7 @@ def _add_ner(doc: Doc, info: SentenceInfo, parsed: Doc) -> None:
         if span is None:
             continue
         st.mentions.append(
-            Mention(
-                start, end, span.start, span.end, ent.text, ent.label_, "ner", PRIORITY["ner"]
-            )
+            Mention(start, end, span.start, span.end, ent.text, ent.label_, "ner", PRIORITY["ner"])
         )
 
 
@@ -194,9 +195,7 @@ def make_classifier(nlp: Language, name: str, model_path: str, enabled: bool) ->
     return SentenceScorer(name, model_path, enabled)
 
 
-@Language.factory(
-    "siphon_decisions", default_config={"min_confidence": 0.5, "sprint_days": 14}
-)
+@Language.factory("siphon_decisions", default_config={"min_confidence": 0.5, "sprint_days": 14})
 def make_decisions(
     nlp: Language, name: str, min_confidence: float, sprint_days: int
 ) -> DecisionFinder:
@@ -245,4 +244,3 @@ def component_names() -> list[str]:
         "siphon_hearst",
         "siphon_relations",
     ]
-

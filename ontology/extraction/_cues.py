@@ -10,10 +10,11 @@ without changing the length, so offsets found in the normalized text hold for th
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ontology.extraction._lexicon import IMPERATIVE_VERBS
+from ontology.extraction._lexicon import IMPERATIVE_VERBS, words
 
 CueKind = Literal["decided", "proposed", "rejected", "reversed"]
 
@@ -152,13 +153,17 @@ RULES: tuple[_Rule, ...] = (
     _Rule(
         "decided",
         0.9,
-        _r(r"\b(?:final\s+call|the\s+call\s+is|verdict|resolution|outcome)\s*(?::|is|was)(?:\s+to)?"),
+        _r(
+            r"\b(?:final\s+call|the\s+call\s+is|verdict|resolution|outcome)\s*(?::|is|was)(?:\s+to)?"
+        ),
         name="final call",
     ),
     _Rule(
         "decided",
         0.9,
-        _r(rf"\b(?:{_WE}{_HAVE}\s+agreed(?:\s+(?:to|that|on))?|(?:it's|it\s+is)\s+agreed(?:\s+that)?|agreed\s*:|consensus\s+(?:is|was)(?:\s+to)?)"),
+        _r(
+            rf"\b(?:{_WE}{_HAVE}\s+agreed(?:\s+(?:to|that|on))?|(?:it's|it\s+is)\s+agreed(?:\s+that)?|agreed\s*:|consensus\s+(?:is|was)(?:\s+to)?)"
+        ),
         name="agreed",
     ),
     _Rule(
@@ -225,7 +230,9 @@ RULES: tuple[_Rule, ...] = (
     _Rule(
         "decided",
         0.75,
-        _r(r"\b(?:going\s+forward|from\s+now\s+on|moving\s+forward|effective\s+(?:now|today|immediately))\b,?"),
+        _r(
+            r"\b(?:going\s+forward|from\s+now\s+on|moving\s+forward|effective\s+(?:now|today|immediately))\b,?"
+        ),
         name="going forward",
     ),
     _Rule(
@@ -288,7 +295,9 @@ RULES: tuple[_Rule, ...] = (
     _Rule(
         "decided",
         0.6,
-        _r(rf"\b(?:we|the\s+team)\s*(?:will\s+not|won't|shall\s+not|are\s+not\s+going\s+to|'re\s+not\s+going\s+to|aren't\s+going\s+to)\b{_BLOCKED_AFTER_WILL}"),
+        _r(
+            rf"\b(?:we|the\s+team)\s*(?:will\s+not|won't|shall\s+not|are\s+not\s+going\s+to|'re\s+not\s+going\s+to|aren't\s+going\s+to)\b{_BLOCKED_AFTER_WILL}"
+        ),
         negated=True,
         explicit=False,
         name="we won't",
@@ -296,7 +305,9 @@ RULES: tuple[_Rule, ...] = (
     _Rule(
         "decided",
         0.6,
-        _r(rf"\b(?:we|the\s+team)\s*(?:will|'ll|shall|are\s+going\s+to|'re\s+going\s+to|are\s+gonna|'re\s+gonna)\b{_BLOCKED_AFTER_WILL}"),
+        _r(
+            rf"\b(?:we|the\s+team)\s*(?:will|'ll|shall|are\s+going\s+to|'re\s+going\s+to|are\s+gonna|'re\s+gonna)\b{_BLOCKED_AFTER_WILL}"
+        ),
         explicit=False,
         name="we will",
     ),
@@ -351,7 +362,9 @@ RULES: tuple[_Rule, ...] = (
     _Rule(
         "proposed",
         0.7,
-        _r(r"(?<!how\s)(?<!what\s)(?<!where\s)(?<!which\s)(?<!why\s)(?<!when\s)(?<!who\s)\b(?:should|shall|could|can)\s+we\b(?!\s+(?:not\b|just\s+not\b))"),
+        _r(
+            r"(?<!how\s)(?<!what\s)(?<!where\s)(?<!which\s)(?<!why\s)(?<!when\s)(?<!who\s)\b(?:should|shall|could|can)\s+we\b(?!\s+(?:not\b|just\s+not\b))"
+        ),
         name="should we",
     ),
     _Rule(
@@ -402,6 +415,106 @@ RULES: tuple[_Rule, ...] = (
 
 _PRIORITY = {"reversed": 4, "rejected": 3, "decided": 2, "proposed": 1}
 
+# Substrings a rule cannot match without: a rule runs only when one is in the sentence, which
+# keeps the ~45 regexes off most sentences (a substring test costs next to nothing).
+_NEEDLES: dict[str, tuple[str, ...]] = {
+    "back to": ("back", "revert", "return"),
+    "reverse decision": ("decision", "plan", "call"),
+    "changed our mind": ("mind", "change of plan"),
+    "no longer": ("no longer",),
+    "decided against": ("against",),
+    "we rejected": (
+        "reject",
+        "declin",
+        "veto",
+        "ruled",
+        "turned",
+        "dismiss",
+        "scrap",
+        "shelv",
+        "nix",
+        "kill",
+        "drop",
+    ),
+    "was rejected": (
+        "reject",
+        "declin",
+        "veto",
+        "ruled",
+        "turned",
+        "scrap",
+        "shelv",
+        "nix",
+        "off the table",
+        "cut",
+    ),
+    "not going with": (
+        "not going",
+        "won't",
+        "will not",
+        "not moving",
+        "not proceeding",
+        "'re not",
+        "'m not",
+        "are not",
+        "am not",
+    ),
+    "no-go": ("no-go", "nogo", "no go"),
+    "decided not to": ("decided not",),
+    "decided": ("decided",),
+    "decision is": ("decision",),
+    "final call": ("call", "verdict", "resolution", "outcome"),
+    "agreed": ("agreed", "consensus"),
+    "going with": ("going with", "forward with", "proceeding with", "sticking with"),
+    "will go with": (" with",),
+    "chose": ("chose", "picked", "selected", "went with", "gone with"),
+    "opted for": ("opted", "settled", "landed", "committed"),
+    "moving to": ("switching", "moving", "migrating", "standardi"),
+    "was approved": ("approved", "signed", "green", "okayed", "ok'd", "accepted", "confirmed"),
+    "approved": (
+        "approv",
+        "signed",
+        "green",
+        "okayed",
+        "ok'd",
+        "go-ahead",
+        "goahead",
+        "go ahead",
+        "made the call",
+    ),
+    "going forward": ("forward", "from now on", "effective"),
+    "the plan is": ("plan",),
+    "X it is": ("it is",),
+    "not doing": ("not ",),
+    "we're doing": ("we", "team", "everyone", "i "),
+    "we keep": ("keep", "stay", "stick"),
+    "let's not": ("let",),
+    "let's": ("let",),
+    "we won't": ("won't", "not"),
+    "we will": ("will", "'ll", "shall", "going to", "gonna"),
+    "we don't": ("don't", "do not"),
+    "we use": ("use", "using"),
+    "i will": ("will", "'ll", "going to"),
+    "i propose": ("propos", "suggest", "recommend"),
+    "proposal:": (
+        "proposal",
+        "suggestion",
+        "recommendation",
+        "vote",
+        "preference",
+        "idea",
+        "rfc",
+        "option",
+    ),
+    "how about": ("about", "why", "what if"),
+    "should we": ("should", "shall", "could", "can"),
+    "we should": ("should", "ought", "could", "might", "may want"),
+    "maybe": ("maybe", "perhaps", "alternatively", "optionally", "ideally"),
+    "i'd go with": ("'d", "would", "vote", "prefer"),
+    "it would be good to": ("would", "might", "could", "'d", "option", "worth"),
+    "could be": ("could", "might", "may"),
+}
+
 NEGATED_DECISION = _r(
     r"\b(?:(?:have|has|had)(?:\s+not|n't)(?:\s+yet)?\s+(?:decided|agreed|settled|chosen|"
     r"made\s+(?:a|the|any)\s+(?:decision|call)|made\s+up\s+our\s+minds?|reached\s+(?:a\s+)?"
@@ -428,7 +541,9 @@ CONDITIONAL = _r(
     r"(?:^|\b)(?:if|unless|assuming|provided(?:\s+that)?|in\s+case|only\s+if|as\s+long\s+as|"
     r"depending\s+on|once|when(?:ever)?)\b"
 )
-REQUEST = _r(r"\b(?:can\s+you|could\s+you|would\s+you|will\s+you|you\s+should|can\s+someone|could\s+someone)\b")
+REQUEST = _r(
+    r"\bplease\s*[.!]*$|\b(?:can\s+you|could\s+you|would\s+you|will\s+you|you\s+should|can\s+someone|could\s+someone)\b"
+)
 RELAY = _r(
     r"^\s*(?:fyi|heads\s+up|psa)\b|\b(?:details\s+in|see\s+the|more\s+in\s+the|"
     r"(?:in|on)\s+the\s+\w+\s+(?:ticket|issue|doc|thread|page))\b"
@@ -514,11 +629,17 @@ _STATEMENT_PREFIX = _r(
     r"just|actually|now|finally)\s+)?"
 )
 _NEGATION_PREFIX = _r(r"^(?:not|never|no\s+longer|do\s+not|don't|stop)\s+")
-_TRAILING = _r(r"[\s,;:.!?\-–—)(\"'`*_~]+$|\s+(?:any\s*more|any\s+longer|for\s+now|then|for\s+the\s+time\s+being)$|\s*(?::\w+:|[\U0001F300-\U0001FAFF\u2600-\u27BF])+\s*$")
+_TRAILING = _r(
+    r"[\s,;:.!?\-–—)(\"'`*_~]+$|\s+(?:any\s*more|any\s+longer|for\s+now|then|for\s+the\s+time\s+being)$|\s*(?::\w+:|[\U0001F300-\U0001FAFF\u2600-\u27BF])+\s*$"
+)
 _NAME = r"(?:@\w[\w.\-]*\w|@\w|[A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+)?)"
 DECIDER_BY = re.compile(
     r"\b(?:approved|signed\s+off|decided|confirmed|agreed|green-?lit|okayed|vetoed|rejected|"
-    r"declined|made)\s+(?:on\s+)?(?:\w+\s+)?by\s+(" + _NAME + r"(?:\s*(?:,|and|&)\s*" + _NAME + r")*)"
+    r"declined|made)\s+(?:on\s+)?(?:\w+\s+)?by\s+("
+    + _NAME
+    + r"(?:\s*(?:,|and|&)\s*"
+    + _NAME
+    + r")*)"
 )
 DECIDER_PER = re.compile(r"\b(?:[Pp]er|[Aa]s\s+per)\s+(" + _NAME + r")")
 DECIDER_SUBJECT = re.compile(
@@ -528,11 +649,11 @@ DECIDER_SUBJECT = re.compile(
     r"rejected|declined|agreed)\b"
 )
 _NOT_A_NAME = frozenset(
-    """
+    words("""
     we i the this that it they team everyone everybody management approved decided ok okay so
     yes finally today yesterday and then also it's we've we're i've i'm you he she our their
     all both nobody someone somebody who which what leadership he's she's that's there
-    """.split()
+    """)
 )
 _NAME_SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*")
 
@@ -591,6 +712,61 @@ class SentenceCues:
             or self.rationale_opener
             or self.considered
         )
+
+
+_RATIONALE_NEEDLES = (
+    "because",
+    "since",
+    "so ",
+    "due",
+    "given",
+    "order",
+    "to ",
+    "reason",
+    "which",
+    "for ",
+    "as ",
+)
+_CONDITIONAL_NEEDLES = (
+    "if",
+    "unless",
+    "assuming",
+    "provided",
+    "in case",
+    "as long",
+    "depending",
+    "once",
+    "when",
+)
+_ALT_NEEDLES = (
+    "instead",
+    "rather",
+    "opposed",
+    "favo",
+    "over",
+    "vs",
+    "versus",
+    "from",
+    "replac",
+    "not",
+)
+_CONSIDERED_NEEDLES = (
+    "consider",
+    "looked",
+    "evaluat",
+    "tried",
+    "tested",
+    "compared",
+    "discuss",
+    "explored",
+    "debated",
+)
+
+
+def _scan(rx: re.Pattern[str], needles: tuple[str, ...], norm: str) -> Iterator[re.Match[str]]:
+    """``rx.finditer`` behind a substring pre-check (most sentences have no marker at all)."""
+    if any(n in norm for n in needles):
+        yield from rx.finditer(norm)
 
 
 def _first_word_index(norm: str) -> int:
@@ -662,9 +838,16 @@ def find_deciders(text: str) -> list[str]:
     return found
 
 
+_ALL_NEEDLES = tuple(sorted({n for ns in _NEEDLES.values() for n in ns}))
+_RULE_NEEDLES = [frozenset(_NEEDLES[r.name]) if r.name in _NEEDLES else None for r in RULES]
+
+
 def _best_cue(norm: str) -> Cue | None:
     best: Cue | None = None
-    for rule in RULES:
+    present = {n for n in _ALL_NEEDLES if n in norm}
+    for rule, needles in zip(RULES, _RULE_NEEDLES, strict=True):
+        if needles is not None and needles.isdisjoint(present):
+            continue
         for m in rule.pattern.finditer(norm):
             cue = Cue(
                 kind=rule.kind,
@@ -738,7 +921,7 @@ def analyze(text: str, words: list[str]) -> SentenceCues:
             out.imperative = True
 
     # rationale: leading ("Since X, we ...") or trailing ("... because X")
-    for m in RATIONALE_MARKER.finditer(norm):
+    for m in _scan(RATIONALE_MARKER, _RATIONALE_NEEDLES, norm):
         marker = m.group(0).strip(" ,").lower()
         if marker == "since" and _RATIONALE_TEMPORAL.match(norm, m.end()):
             continue
@@ -760,7 +943,7 @@ def analyze(text: str, words: list[str]) -> SentenceCues:
         break
 
     # a conditional only counts outside the rationale and not as "what if we" proposals
-    for m in CONDITIONAL.finditer(norm):
+    for m in _scan(CONDITIONAL, _CONDITIONAL_NEEDLES, norm):
         if out.rationale and out.rationale[0] <= m.start() < out.rationale[1]:
             continue
         if cue is not None and cue.start <= m.start() < cue.end:
@@ -779,15 +962,15 @@ def analyze(text: str, words: list[str]) -> SentenceCues:
         break
 
     # alternatives in the sentence
-    for m in ALT_MARKER.finditer(norm):
+    for m in _scan(ALT_MARKER, _ALT_NEEDLES, norm):
         marker = " ".join(m.group(0).split())
         if out.rationale and out.rationale[0] <= m.start() < out.rationale[1]:
             continue
-        if marker == "over":
-            if not _CHOICE_BEFORE_OVER.search(norm[: m.start()]) or (
-                _NOT_AN_OPTION_AFTER_OVER.match(norm, m.end())
-            ):
-                continue
+        if marker == "over" and (
+            not _CHOICE_BEFORE_OVER.search(norm[: m.start()])
+            or _NOT_AN_OPTION_AFTER_OVER.match(norm, m.end())
+        ):
+            continue
         if marker in ("in favor of", "in favour of"):
             # "drop X in favor of Y": X is the alternative
             lead = cue.end if cue is not None and cue.end <= m.start() else begin
@@ -810,7 +993,7 @@ def analyze(text: str, words: list[str]) -> SentenceCues:
         if True:
             out.main_end = min(out.main_end, m.start())
 
-    for m in CONSIDERED.finditer(norm):
+    for m in _scan(CONSIDERED, _CONSIDERED_NEEDLES, norm):
         for item in split_list(_phrase(text, m.end())):
             if item not in out.considered:
                 out.considered.append(item)
@@ -827,24 +1010,40 @@ def analyze(text: str, words: list[str]) -> SentenceCues:
     return out
 
 
-PAST_ACTION = _r(r"^\s*(?:so\s+|now\s+)?(?:we|i)\s+(?:(?:also|just|now|already|finally|then)\s+)?(\w+)\b")
+PAST_ACTION = _r(
+    r"^\s*(?:so\s+|now\s+)?(?:we|i)\s+(?:(?:also|just|now|already|finally|then)\s+)?(\w+)\b"
+)
 
 
 def _is_past_design_verb(word: str) -> bool:
-    if not word.endswith("ed") and word not in ("chose", "made", "kept", "built", "wrote", "split", "set", "put", "moved"):
+    if not word.endswith("ed") and word not in (
+        "chose",
+        "made",
+        "kept",
+        "built",
+        "wrote",
+        "split",
+        "set",
+        "put",
+        "moved",
+    ):
         return False
     from ontology.extraction._lexicon import verb_lemma
 
     lemma = verb_lemma(word)
-    return lemma is not None and lemma in IMPERATIVE_VERBS and lemma not in ("need", "try", "check", "test", "decide")
+    return (
+        lemma is not None
+        and lemma in IMPERATIVE_VERBS
+        and lemma not in ("need", "try", "check", "test", "decide")
+    )
 
 
 _CLAUSE_STOP = re.compile(r"[:;]\s|\s[-–—]\s")
 _NOT_IMPERATIVE_NEXT = frozenset(
-    """
+    words("""
     of is are was were has had 's will would can should could might must cases case
     coverage results result suite tests data set for -
-    """.split()
+    """)
 )
 
 

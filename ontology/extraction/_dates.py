@@ -38,13 +38,19 @@ _DEADLINE = re.compile(
     r"starting|from|in|within)?\s*(?:the\s+)?"
     r"(?P<what>"
     r"(?P<iso>\d{4}-\d{2}-\d{2})|"
-    r"(?P<md>(?P<mon1>" + _MO + r")\.?\s+(?P<day1>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<yr1>\d{4}))?)|"
-    r"(?P<dm>(?P<day2>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon2>" + _MO + r")\.?(?:,?\s+(?P<yr2>\d{4}))?)|"
+    r"(?P<md>(?P<mon1>"
+    + _MO
+    + r")\.?\s+(?P<day1>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<yr1>\d{4}))?)|"
+    r"(?P<dm>(?P<day2>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon2>"
+    + _MO
+    + r")\.?(?:,?\s+(?P<yr2>\d{4}))?)|"
     r"(?P<q>q(?P<qn>[1-4])(?:\s+(?P<qy>\d{4}))?)|"
     r"(?P<eo>(?:the\s+)?end\s+of\s+(?:the\s+)?(?P<eonext>next\s+|this\s+)?(?P<eounit>day|week|month|quarter|year|sprint))|"
     r"(?P<eabbr>eod|eow|eom|eoq|eoy)|"
     r"(?P<rel>today|tonight|tomorrow)|"
-    r"(?P<next>(?P<nextkw>next|this)\s+(?P<nextunit>week|month|quarter|sprint|release|" + _WD + r"))|"
+    r"(?P<next>(?P<nextkw>next|this)\s+(?P<nextunit>week|month|quarter|sprint|release|"
+    + _WD
+    + r"))|"
     r"(?P<wd>" + _WD + r")|"
     r"(?P<inn>(?P<n>\d{1,3}|a|one|two|three|four|six)\s+(?P<unit>days?|weeks?|months?|sprints?))"
     r")\b"
@@ -118,13 +124,16 @@ def find_deadline(text: str, ref: date, *, sprint_days: int = 14) -> Deadline | 
             if not m.group("qy") and when < ref:
                 when = _end_of_quarter(date(year + 1, int(m.group("qn")) * 3, 1))
         elif m.group("eo") or m.group("eabbr"):
-            unit = m.group("eounit") or {
-                "eod": "day",
-                "eow": "week",
-                "eom": "month",
-                "eoq": "quarter",
-                "eoy": "year",
-            }[m.group("eabbr")]
+            unit = (
+                m.group("eounit")
+                or {
+                    "eod": "day",
+                    "eow": "week",
+                    "eom": "month",
+                    "eoq": "quarter",
+                    "eoy": "year",
+                }[m.group("eabbr")]
+            )
             nxt = bool(m.group("eonext") and m.group("eonext").strip() == "next")
             when = _end_of(unit, ref, nxt, sprint_days)
         elif m.group("rel"):

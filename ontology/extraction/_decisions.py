@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+import numpy
+from spacy.attrs import IDX, IS_SPACE, LENGTH, LOWER, SENT_START
 from spacy.tokens import Doc
 
 from ontology._model import DecisionStatus, ExtractedDecision
@@ -23,7 +25,7 @@ from ontology.extraction._cues import (
     statement_of,
 )
 from ontology.extraction._dates import find_deadline
-from ontology.extraction._state import Confirmation, DocState, SentenceInfo, state_of
+from ontology.extraction._state import Confirmation, DocState, SentenceInfo, state_of, text_of
 
 #: Sentences longer than this are code or logs pasted into chat: no rules, no classifier.
 MAX_SENTENCE_CHARS = 1500
@@ -184,12 +186,12 @@ def detect_confirmation(text: str) -> Confirmation | None:
 
 
 # -- the components ----------------------------------------------------------------------------
-def sentence_words(doc: Doc, start: int, end: int) -> list[str]:
-    return [t.lower_ for t in doc[start:end] if not t.is_space]
-
-
 class SentenceAnalyzer:
-    """The ``siphon_cues`` component: runs the cheap rules over every sentence."""
+    """The ``siphon_cues`` component: runs the cheap rules over every sentence.
+
+    Sentence bounds and words come from one ``Doc.to_array`` call per document: iterating
+    ``doc.sents`` and tokens in Python costs more than all the rules together.
+    """
 
     def __init__(self, name: str = "siphon_cues", *, max_sentence_chars: int = 1500) -> None:
         self.name = name
@@ -198,17 +200,30 @@ class SentenceAnalyzer:
     def __call__(self, doc: Doc) -> Doc:
         st = state_of(doc)
         st.sentences = []
-        for sent in doc.sents:
-            text = sent.text
-            if not text.strip():
+        n = len(doc)
+        if n == 0:
+            return doc
+        arr = doc.to_array([SENT_START, IDX, LENGTH, LOWER, IS_SPACE])
+        starts = [int(i) for i in numpy.flatnonzero(arr[:, 0] == 1)]
+        if not starts or starts[0] != 0:
+            starts.insert(0, 0)
+        idx = arr[:, 1].tolist()
+        length = arr[:, 2].tolist()
+        lower = arr[:, 3].tolist()
+        space = arr[:, 4].tolist()
+        strings = doc.vocab.strings
+        text = text_of(doc)
+        for s, e in zip(starts, [*starts[1:], n], strict=True):
+            start_char, end_char = idx[s], idx[e - 1] + length[e - 1]
+            sent = text[start_char:end_char]
+            if not sent.strip():
                 continue
-            if len(text) > self.max_sentence_chars:
-                cues = SentenceCues(text=text, words=[])
+            if len(sent) > self.max_sentence_chars:
+                cues = SentenceCues(text=sent, words=[])
             else:
-                cues = analyze(text, sentence_words(doc, sent.start, sent.end))
-            st.sentences.append(
-                SentenceInfo(sent.start_char, sent.end_char, sent.start, sent.end, cues)
-            )
+                words = [strings[lower[i]] for i in range(s, e) if not space[i]]
+                cues = analyze(sent, words)
+            st.sentences.append(SentenceInfo(start_char, end_char, s, e, cues))
         return doc
 
 
@@ -232,8 +247,9 @@ class DecisionFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         st = state_of(doc)
-        if st.parent is not None or len(doc.text) <= 160:
-            st.confirmation = detect_confirmation(doc.text)
+        text = text_of(doc)
+        if st.parent is not None or len(text) <= 160:
+            st.confirmation = detect_confirmation(text)
         candidates: list[tuple[int, ExtractedDecision]] = []
         ref = (st.created_at or datetime.now(UTC)).date()
         for i, info in enumerate(st.sentences):
@@ -297,7 +313,7 @@ class DecisionFinder:
             deadline=deadline.when if deadline else None,
             confidence=verdict.confidence,
             start=info.start,
-            end=_trim_end(doc.text, info.start, info.end),
+            end=_trim_end(text_of(doc), info.start, info.end),
             about=about,
             supersedes_cue=(
                 cues.text[cues.cue.start : cues.cue.end].strip()
@@ -417,4 +433,3 @@ def _parent_proposal(parent: DocState) -> ExtractedDecision | None:
                     end=info.end,
                 )
     return None
-

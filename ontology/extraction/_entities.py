@@ -14,10 +14,11 @@ from collections.abc import Iterable
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
-from ontology.extraction._lexicon import CASE_SENSITIVE_TECH, TECH_LEXICON
-from ontology.extraction._state import Mention, state_of
+from ontology.extraction._lexicon import CASE_SENSITIVE_TECH, TECH_LEXICON, words
+from ontology.extraction._state import Mention, state_of, text_of
 from ontology.extraction._types import GazetteerEntry
 
 PRIORITY = {"gazetteer": 0, "rule": 1, "lexicon": 2, "ner": 3, "shape": 4}
@@ -30,9 +31,15 @@ _MENTION = re.compile(r"(?<![\w@/])@([A-Za-z0-9][\w.\-]*[\w]|[A-Za-z0-9])")
 _ISSUE_KEY = re.compile(r"(?<![\w-])[A-Z][A-Z0-9]{1,9}-[1-9]\d{0,6}(?![\w-])")
 _CHANNEL = re.compile(r"(?<![\w&#/])#(?=[a-z0-9_\-]*[a-z])[a-z0-9][a-z0-9_\-]{1,79}(?![\w])")
 _TRAIL = ".,;:!?)]}>'\""
+# Candidate name words: a capital anywhere, a digit after a letter, or a dotted name.
+_SHAPE = re.compile(
+    r"(?<![\w@#/.\-])(?=[A-Za-z][\w'.\-]*?(?:[A-Z]|[A-Za-z]\d|\.[a-z]))[A-Za-z][\w'.\-]*"
+)
+_WORD_AFTER = re.compile(r"\s+([\w.]+)")
+_WORD_BEFORE = re.compile(r"([\w@]+)\s+\Z")
 # Chat words written in capitals that are not names.
 _NOT_NAMES = frozenset(
-    """
+    words("""
     i ok okay lgtm sgtm fyi asap eod eow tbd tl;dr afaik imo imho btw pr prs wip qa ui ux
     yes no hi hey thanks thank please yeah yep nope sure cool great also so but and or then
     monday tuesday wednesday thursday friday saturday sunday january february march april may
@@ -40,13 +47,19 @@ _NOT_NAMES = frozenset(
     mon tue wed thu fri sat sun jan feb mar apr jun jul aug sep sept oct nov dec q1 q2 q3 q4
     decision rationale reason pro pros con cons issue alternative update note agreed approved
     re fwd cc action todo done edit edited
-    """.split()
+    """)
 )
-_PERSON_BEFORE = frozenset("per by ask cc thanks thx ping with from to @".split())
+_PERSON_BEFORE = frozenset(words("per by ask cc thanks thx ping with from to @"))
 _PERSON_AFTER = frozenset(
-    "approved decided said says agreed signed confirmed vetoed rejected thinks wrote asked".split()
+    words("approved decided said says agreed signed confirmed vetoed rejected thinks wrote asked")
 )
-_ORG_SUFFIX = frozenset("inc inc. ltd ltd. llc gmbh corp corp. co. plc ag sa".split())
+_ORG_SUFFIX = frozenset(words("inc inc. ltd ltd. llc gmbh corp corp. co. plc ag sa"))
+
+
+def _tokenizer(nlp: Language) -> Tokenizer:
+    tok = nlp.tokenizer
+    assert isinstance(tok, Tokenizer)
+    return tok
 
 
 def _distinctive(alias: str) -> bool:
@@ -84,14 +97,14 @@ class EntityFinder:
                 by_label.setdefault(label, []).append(term)
             for label, terms in sorted(by_label.items()):
                 key = f"lex:{label}"
-                self.any_case.add(key, list(nlp.tokenizer.pipe(sorted(terms))))
+                self.any_case.add(key, list(_tokenizer(nlp).pipe(sorted(terms))))
                 self._labels[key] = (label, "lexicon", None)
             exact: dict[str, list[str]] = {}
             for term, label in CASE_SENSITIVE_TECH.items():
                 exact.setdefault(label, []).append(term)
             for label, terms in sorted(exact.items()):
                 key = f"lexcs:{label}"
-                self.exact.add(key, list(nlp.tokenizer.pipe(sorted(terms))))
+                self.exact.add(key, list(_tokenizer(nlp).pipe(sorted(terms))))
                 self._labels[key] = (label, "lexicon", None)
 
     # -- the gazetteer --------------------------------------------------------------------
@@ -108,9 +121,9 @@ class EntityFinder:
             any_case = sorted({n for n in names if _distinctive(n)})
             exact = sorted({v for n in names if not _distinctive(n) for v in (n, n.upper())})
             if any_case:
-                self.any_case.add(key, list(self.nlp.tokenizer.pipe(any_case)))
+                self.any_case.add(key, list(_tokenizer(self.nlp).pipe(any_case)))
             if exact:
-                self.exact.add(key, list(self.nlp.tokenizer.pipe(exact)))
+                self.exact.add(key, list(_tokenizer(self.nlp).pipe(exact)))
             self._labels[key] = (entry.label, "gazetteer", entry.entity_id)
             self._gazetteer[entry.entity_id] = entry
             changed += 1
@@ -152,12 +165,13 @@ class EntityFinder:
                 )
         found.extend(self._regex_mentions(doc))
         if self.shape_heuristics:
-            found.extend(self._shape_mentions(doc))
+            starts = {info.start for info in st.sentences} or {0}
+            found.extend(self._shape_mentions(doc, starts))
         st.mentions = resolve_overlaps(found + st.mentions)
         return doc
 
     def _regex_mentions(self, doc: Doc) -> list[Mention]:
-        text = doc.text
+        text = text_of(doc)
         out: list[Mention] = []
         taken: list[tuple[int, int]] = []
 
@@ -205,50 +219,73 @@ class EntityFinder:
                 add(m.start(), m.end(), "CHANNEL")
         return out
 
-    def _shape_mentions(self, doc: Doc) -> list[Mention]:
+    def _shape_mentions(self, doc: Doc, sentence_starts: set[int]) -> list[Mention]:
         """Proper-name shapes: runs of capitalized words not at a sentence start, CamelCase,
         names with digits or dots (S3, Node.js). Labels: PERSON next to a decider verb or
         after "per"/"by"/"ask", ORG with a company suffix, PRODUCT for odd shapes, else NAME
-        (an unclassified proper name that resolution maps to a person or a thing)."""
+        (an unclassified proper name that resolution maps to a person or a thing).
+
+        A regex finds the candidate words (those with a capital, digit or dot), so only they
+        are looked at in Python."""
+        text = text_of(doc)
+        words: list[tuple[int, int, str]] = []
+        for m in _SHAPE.finditer(text):
+            word = m.group(0)
+            end = m.end()
+            while word and word[-1] in ".'-":
+                word, end = word[:-1], end - 1
+            if word.endswith("'s"):
+                word, end = word[:-2], end - 2
+            if (len(word) < 2 and not word.isupper()) or len(word) > 40:
+                continue
+            low = word.lower()
+            if low in _NOT_NAMES or low in STOP_WORDS or not _name_like(word):
+                continue
+            odd = _odd_shape(word)
+            if m.start() in sentence_starts and not odd:
+                continue
+            words.append((m.start(), end, word))
         out: list[Mention] = []
-        i, n = 0, len(doc)
-        while i < n:
-            tok = doc[i]
-            text = tok.text
-            if not _name_like(text) or (tok.is_sent_start and not _odd_shape(text)):
-                i += 1
-                continue
-            if text.lower() in _NOT_NAMES or text.lower() in STOP_WORDS:
-                i += 1
-                continue
+        i = 0
+        while i < len(words):
+            start, end, word = words[i]
             j = i + 1
-            while j < n and j - i < 4 and _name_like(doc[j].text) and not doc[j].is_sent_start:
-                if doc[j].text.lower() in _NOT_NAMES or doc[j].text.lower() in STOP_WORDS:
-                    break
+            # merge "Google Cloud Storage": capitalized words one space apart
+            while (
+                j < len(words)
+                and j - i < 4
+                and text[end : words[j][0]] == " "
+                and words[j][2][0].isupper()
+            ):
+                end = words[j][1]
                 j += 1
-            if j < n and doc[j].lower_ in _ORG_SUFFIX:
+            after_m = _WORD_AFTER.match(text, end)
+            after = after_m.group(1).lower() if after_m else ""
+            before_m = _WORD_BEFORE.search(text, 0, start)
+            before = before_m.group(1).lower() if before_m else ""
+            if after in _ORG_SUFFIX:
                 label = "ORG"
-                j += 1
-            elif any(_odd_shape(doc[k].text) for k in range(i, j)):
+                end = after_m.end(1) if after_m else end
+            elif any(_odd_shape(w[2]) for w in words[i:j]):
                 label = "PRODUCT"
+            elif before in _PERSON_BEFORE or after in _PERSON_AFTER:
+                label = "PERSON"
             else:
-                before = doc[i - 1].lower_ if i > 0 else ""
-                after = doc[j].lower_ if j < n else ""
-                person = before in _PERSON_BEFORE or after in _PERSON_AFTER
-                label = "PERSON" if person else "NAME"
-            span = doc[i:j]
-            out.append(
-                Mention(
-                    span.start_char,
-                    span.end_char,
-                    i,
-                    j,
-                    span.text,
-                    label,
-                    "rule",
-                    PRIORITY["shape"],
+                label = "NAME"
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is not None:
+                out.append(
+                    Mention(
+                        start,
+                        end,
+                        span.start,
+                        span.end,
+                        text[start:end],
+                        label,
+                        "rule",
+                        PRIORITY["shape"],
+                    )
                 )
-            )
             i = j
         return out
 

@@ -6,6 +6,12 @@ said otherwise; multi-word entries are matched as token sequences.
 
 from __future__ import annotations
 
+
+def words(block: str) -> list[str]:
+    """The whitespace-separated words of a block of text (word lists are kept as prose)."""
+    return block.split()
+
+
 # -- technologies, products and vendors --------------------------------------------------------
 # Matched case-insensitively. Names that are also ordinary English words ("go", "rust", "spark",
 # "rest", "express") are in CASE_SENSITIVE_TECH instead, so "go ahead" never becomes Go.
@@ -72,23 +78,23 @@ TECH_LEXICON: dict[str, str] = {
 CASE_SENSITIVE_TECH: dict[str, str] = {
     **{
         w: "TECH"
-        for w in (
+        for w in words(
             "Go Rust Swift Spark Chef R Rest REST API JSON YAML XML HTTP Express Spring Storm "
             "Beam Flux Vault Helm Puppet Consul Nomad Lambda Bun Presto Ember Apache Linux "
             "Windows iOS Android Git Ruby Rails Django Flask AWS"
-        ).split()
+        )
     },
     **{
         w: "PRODUCT"
-        for w in "Excel Word Outlook Gmail Sheets Teams Zoom Looker Stripe Segment Sketch".split()
+        for w in words("Excel Word Outlook Gmail Sheets Teams Zoom Looker Stripe Segment Sketch")
     },
-    **{w: "ORG" for w in "Amazon Oracle Meta Apple IBM AMD Intel Elastic".split()},
+    **{w: "ORG" for w in words("Amazon Oracle Meta Apple IBM AMD Intel Elastic")},
 }
 
 # -- verbs of design talk ------------------------------------------------------------------------
 #: Base forms that start an imperative design statement ("Use the AUI dropdown!", "Add X").
 IMPERATIVE_VERBS = frozenset(
-    """
+    words("""
     use add remove implement create write move switch replace keep prevent avoid change rename
     refactor store show display make provide enable disable introduce extend integrate link
     delete drop put set split merge migrate adopt apply build call define document export import
@@ -96,18 +102,18 @@ IMPERATIVE_VERBS = frozenset(
     support test update upgrade validate wrap deprecate retire sunset stop start standardize
     consolidate limit cap require allow block ban enforce encrypt cache host deploy run ship
     outsource buy rent hire pick choose select go stick postpone defer delay freeze cancel revert
-    roll extract convert generate handle ignore mark treat check compute represent visualize
+    roll extract convert generate handle ignore mark treat compute represent visualize
     inject let reuse remove restructure redesign rewrite reduce increase decrease
-    """.split()
+    """)
 )
 
 #: Verb lemmas that relate two named things (subject-verb-object), with inflected forms.
 RELATION_VERBS = frozenset(
-    """
+    words("""
     use replace integrate depend call store send read write support run host deploy migrate
     connect consume produce publish subscribe query index cache sync wrap extend embed import
     export feed power back monitor authenticate own build serve proxy route stream load
-    """.split()
+    """)
 )
 
 
@@ -169,7 +175,7 @@ def verb_lemma(word: str) -> str | None:
 
 #: Function words that never start or end a noun phrase in the token-window rules.
 FUNCTION_WORDS = frozenset(
-    """
+    words("""
     a an the this that these those it its they them their we our us you your i me my he she his
     her him and or but nor so yet for of to in on at by with from as into onto over under about
     is are was were be been being am do does did have has had will would shall should can could
@@ -177,5 +183,5 @@ FUNCTION_WORDS = frozenset(
     though which who whom whose what where why how also just very really too only even still
     all any some each every other such both either neither more most less least many much few
     there here up down out off again further once
-    """.split()
+    """)
 )

@@ -22,7 +22,12 @@ from ontology.extraction._decisions import confirmation_decision
 from ontology.extraction._entities import EntityFinder
 from ontology.extraction._state import DocState, state_of
 from ontology.extraction._structured import structured_decisions
-from ontology.extraction._types import ExtractionError, ExtractionInput, GazetteerEntry, ParentContext
+from ontology.extraction._types import (
+    ExtractionError,
+    ExtractionInput,
+    GazetteerEntry,
+    ParentContext,
+)
 
 log = logging.getLogger("siphon.ontology.extraction")
 
@@ -45,11 +50,15 @@ def pipeline_config(
     ``classifier`` is a trained classifier directory ("" = the shipped ConDec model, None =
     rules only).
     """
-    pipeline = ["sentencizer", "siphon_entities", "siphon_cues"]
+    pipeline = ["sentencizer", "siphon_cues", "siphon_entities"]
     components: dict[str, dict[str, Any]] = {
         "sentencizer": {"factory": "sentencizer"},
-        "siphon_entities": {"factory": "siphon_entities", "lexicon": True, "shape_heuristics": True},
         "siphon_cues": {"factory": "siphon_cues", "max_sentence_chars": 1500},
+        "siphon_entities": {
+            "factory": "siphon_entities",
+            "lexicon": True,
+            "shape_heuristics": True,
+        },
     }
     if model != "blank":
         pipeline.append("siphon_statistical")
@@ -150,13 +159,16 @@ class Extractor:
     def _doc(self, item: ExtractionInput) -> Doc:
         doc = self.nlp.make_doc(item.text or "")
         st = state_of(doc)
+        st.text = item.text or ""
         st.document_id = item.document_id
         st.author = item.author
         st.created_at = item.created_at
         st.parent = item.parent
         return doc
 
-    def _confirmations(self, chunk: list[ExtractionInput], docs: list[Doc], batch_size: int) -> None:
+    def _confirmations(
+        self, chunk: list[ExtractionInput], docs: list[Doc], batch_size: int
+    ) -> None:
         needing = [
             (item, doc)
             for item, doc in zip(chunk, docs, strict=True)
@@ -185,9 +197,7 @@ class Extractor:
     ) -> list[ExtractedDecision]:
         """Decisions from the record's facts (origin="structured"); see ``_structured`` for
         the rule. ``comments``: the record's comments, for a rationale given in the last one."""
-        return structured_decisions(
-            record, comments=comments, comment_rationale=self.rationale_in
-        )
+        return structured_decisions(record, comments=comments, comment_rationale=self.rationale_in)
 
     def rationale_in(self, text: str) -> str | None:
         """The reason a short text gives, if any: an explicit rationale clause, else the whole
@@ -215,6 +225,7 @@ class Extractor:
     def label_sentences(self, texts: Iterable[str], *, batch_size: int = 256) -> Iterator[str]:
         """The verdict on each text taken as one sentence: decision, alternative, pro, con,
         issue or none — the same rules and classifier as ``extract`` (used by the benchmark)."""
+
         def one_sentence(text: str) -> Doc:
             doc = self.nlp.make_doc(text)
             for i, tok in enumerate(doc):

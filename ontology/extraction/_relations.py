@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from spacy.tokens import Doc
 
 from ontology._model import IsaCandidate, RelationCandidate
-from ontology.extraction._lexicon import FUNCTION_WORDS, IMPERATIVE_VERBS, verb_lemma
+from ontology.extraction._lexicon import FUNCTION_WORDS, IMPERATIVE_VERBS, verb_lemma, words
 from ontology.extraction._state import Mention, SentenceInfo, state_of
 
 #: Published pattern precision (WebIsADb, Seitner et al. 2016) used as the candidate's weight.
@@ -31,17 +32,26 @@ _HEARST_HINT = re.compile(
     re.IGNORECASE,
 )
 _NOT_BEFORE_LIKE = frozenset(
-    "i we you they he she it would 'd looks look looked seems seem feel feels felt just more "
-    "something anything nothing things stuff much exactly really sounds sound is are was".split()
+    words(
+        "i we you they he she it would 'd looks look looked seems seem feel feels felt just more "
+        "something anything nothing things stuff much exactly really sounds sound is are was"
+    )
 )
-_NOUNISH_STOP = FUNCTION_WORDS | IMPERATIVE_VERBS | frozenset(
-    "need needs want wants like likes prefer prefers evaluate evaluated consider considered "
-    "support supports have has had get got try tried think thought know knew see saw".split()
+_NOUNISH_STOP = (
+    FUNCTION_WORDS
+    | IMPERATIVE_VERBS
+    | frozenset(
+        words(
+            "need needs want wants like likes prefer prefers evaluate evaluated consider "
+            "considered support supports have has had get got try tried think thought know knew "
+            "see saw"
+        )
+    )
 )
-_NOT_HYPONYM = frozenset("this that it there which what something everything nothing one".split())
+_NOT_HYPONYM = frozenset(words("this that it there which what something everything nothing one"))
 _LIST_WORDS = frozenset(("and", "or", ","))
 _RELATION_LABELS = frozenset(
-    "TECH PRODUCT ORG NAME COMPONENT PROJECT PERSON ISSUE_KEY GPE FAC NORP EVENT".split()
+    words("TECH PRODUCT ORG NAME COMPONENT PROJECT PERSON ISSUE_KEY GPE FAC NORP EVENT")
 )
 
 
@@ -159,7 +169,9 @@ def _noun_chunk_before(info: SentenceInfo, offset: int) -> _Phrase | None:
             break
     if root.pos_ == "PRON":
         return None
-    return _Phrase(parsed.text[start : best.end_char], info.start + start, info.start + best.end_char)
+    return _Phrase(
+        parsed.text[start : best.end_char], info.start + start, info.start + best.end_char
+    )
 
 
 def find_isa(doc: Doc) -> list[IsaCandidate]:
@@ -249,7 +261,7 @@ def find_relations(doc: Doc, *, window: int = 4) -> list[RelationCandidate]:
         if info.parsed is not None:
             out.extend(_parsed_relations(info, mentions))
             continue
-        for a, b in zip(mentions, mentions[1:], strict=False):
+        for a, b in pairwise(mentions):
             gap = doc[a.tok_end : b.tok_start]
             if not 1 <= len(gap) <= window or any(t.is_punct and t.text != "-" for t in gap):
                 continue
@@ -264,7 +276,9 @@ def find_relations(doc: Doc, *, window: int = 4) -> list[RelationCandidate]:
             if verb is None:
                 continue
             subj, obj = a, b
-            if "by" in words and any(w in ("is", "are", "was", "were", "be", "been") for w in words):
+            if "by" in words and any(
+                w in ("is", "are", "was", "were", "be", "been") for w in words
+            ):
                 subj, obj = b, a  # passive: "X is used by Y"
             out.append(
                 RelationCandidate(

@@ -1,4 +1,4 @@
-"""What the pipeline components leave on a Doc for the next ones (``doc._.siphon``)."""
+"""What the pipeline components leave on a Doc for the next ones (in ``doc.user_data``)."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from ontology._model import (
 from ontology.extraction._cues import SentenceCues
 from ontology.extraction._types import ParentContext
 
-if not Doc.has_extension("siphon"):
-    Doc.set_extension("siphon", default=None)
+#: Where the state lives in ``doc.user_data`` (a plain dict: cheaper than a ``Doc._`` extension).
+STATE_KEY = "siphon.extraction"
 
 
 @dataclass(slots=True)
@@ -73,6 +73,7 @@ class Confirmation:
 
 @dataclass(slots=True)
 class DocState:
+    text: str | None = None  # the doc's text, kept once: ``Doc.text`` rebuilds it per call
     document_id: str = ""
     author: str | None = None
     created_at: datetime | None = None
@@ -88,9 +89,17 @@ class DocState:
 
 def state_of(doc: Doc) -> DocState:
     """The doc's state, created on first use."""
-    st = doc._.siphon
+    st = doc.user_data.get(STATE_KEY)
     if st is None:
         st = DocState()
-        doc._.siphon = st
+        doc.user_data[STATE_KEY] = st
     assert isinstance(st, DocState)
     return st
+
+
+def text_of(doc: Doc) -> str:
+    """``doc.text``, computed once per doc."""
+    st = state_of(doc)
+    if st.text is None:
+        st.text = doc.text
+    return st.text

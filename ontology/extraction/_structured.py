@@ -31,16 +31,19 @@ from datetime import timedelta
 
 from connectors import Fact, Record
 from ontology._model import DecisionStatus, ExtractedDecision, Polarity
+from ontology.extraction._lexicon import words
 
 _DONE = frozenset(
-    "done fixed resolved complete completed implemented approved accepted delivered released "
-    "shipped closed".split()
+    words(
+        "done fixed resolved complete completed implemented approved accepted delivered released "
+        "shipped closed"
+    )
 )
 _REJECTED = frozenset(
-    "wontdo wontfix declined rejected cancelled canceled notdoing abandoned dropped".split()
+    words("wontdo wontfix declined rejected cancelled canceled notdoing abandoned dropped")
 )
 _HOUSEKEEPING = frozenset(
-    "duplicate cannotreproduce incomplete worksasdesigned worksasintended notabug".split()
+    words("duplicate cannotreproduce incomplete worksasdesigned worksasintended notabug")
 )
 _STATUS_DONE = _DONE - {"fixed", "delivered"}
 _STAGE_WON = frozenset(("closedwon", "won"))
@@ -133,9 +136,12 @@ def structured_decisions(
         verdict = classify_fact(fact)
         if verdict is None:
             continue
-        if fact.kind == "status_change" and verdict[0] != "reversed":
-            if any(abs(fact.at - t) <= _SAME_TIME for t in resolution_times):
-                continue
+        if (
+            fact.kind == "status_change"
+            and verdict[0] != "reversed"
+            and any(abs(fact.at - t) <= _SAME_TIME for t in resolution_times)
+        ):
+            continue
         status, polarity = verdict
         rationale = (fact.reason or "").strip() or _record_reason(record)
         if not rationale and comment_rationale is not None:

@@ -79,7 +79,7 @@ def featurize(texts: Iterable[str]) -> list[list[str]]:
     """Classifier features for each text taken as one sentence (the extractor's tokenizer)."""
     nlp = spacy.blank("en")
     out = []
-    for doc in nlp.tokenizer.pipe(texts):
+    for doc in nlp.pipe(texts):
         words = [t.lower_ for t in doc if not t.is_space]
         out.append(features(analyze(doc.text, words)))
     return out
@@ -107,7 +107,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     data = args.data or default_data_path()
     if not data.is_file():
-        print(f"error: no training data at {data} (set --data or SIPHON_CONDEC_CSV)", file=sys.stderr)
+        print(
+            f"error: no training data at {data} (set --data or SIPHON_CONDEC_CSV)", file=sys.stderr
+        )
         return 2
     rows = load_condec(data)
     classifier = train_on(rows, seed=args.seed, epochs=args.epochs)
@@ -116,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         {
             "name": "siphon_condec_textcat",
             "version": "1.0.0",
-            "description": "Sentence classifier for decision knowledge (ConDec NLP4RE'21 dev split)",
+            "description": "Decision-knowledge sentence classifier (ConDec NLP4RE'21 dev split)",
             "license": "MIT (training data: ConDec, see ATTRIBUTION.md)",
         }
     )

@@ -124,6 +124,7 @@ class Daemon:
         self._reload_pending = False
         self._stats_lock = threading.Lock()
         self._stats_at = 0.0
+        self._stats_dirty = False
         self.started_at = datetime.now(UTC)
         self.api: ApiServer | None = None
 
@@ -192,6 +193,7 @@ class Daemon:
             on_result=self.metrics.query_done,
         )
         self._refresh_stats(force=True)
+        self._stats_at = 0.0  # the first sync's figures are not held back by this start-up read
         if settings.api.enabled:
             try:
                 self.api = ApiServer(
@@ -247,6 +249,7 @@ class Daemon:
                 self.reload()
             if watchdog is not None and self.scheduler.running:
                 sd_notify("WATCHDOG=1")
+            self._refresh_stats()
 
     def _shutdown(self) -> int:
         signame = signal.Signals(self._stop_signal).name if self._stop_signal else "?"
@@ -324,14 +327,20 @@ class Daemon:
             metrics.batch_done(connector, seconds)
 
     def _after_sync(self, state: ConnectorState) -> None:
+        self._stats_dirty = True
         self._refresh_stats()
         sd_notify(f"STATUS={self._status_line()}")
 
     def _refresh_stats(self, *, force: bool = False) -> None:
+        """Re-measure the graph: forced, or after syncs at most every STATS_INTERVAL_S (the
+        main loop catches up on syncs that finished inside the interval)."""
         with self._stats_lock:
-            if not force and time.monotonic() - self._stats_at < STATS_INTERVAL_S:
+            if not force and (
+                not self._stats_dirty or time.monotonic() - self._stats_at < STATS_INTERVAL_S
+            ):
                 return
             self._stats_at = time.monotonic()
+            self._stats_dirty = False
         try:
             with self.coordinator.write_window() as store:
                 self.metrics.graph_stats = read_graph_stats(store)

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from daemon._client import DaemonApiError, DaemonClient, find_daemon
+from daemon._settings import LoadedConfig
 from daemon.cli._common import OutputFormat, console, fail, graph_errors, load, print_rows
 from daemon.cli._remote import secret_value
 
@@ -31,11 +32,10 @@ DAEMON_COLUMNS = [
     "connector",
     "type",
     "state",
-    "last_run",
     "last_success",
     "next_run",
     "lag",
-    "documents",
+    "docs",
     "decisions",
     "skipped",
     "failures",
@@ -57,7 +57,7 @@ def _lag(last_success: str | None, now: datetime) -> str:
 def _short(value: str | None) -> str | None:
     if not value:
         return None
-    return datetime.fromisoformat(value).astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    return datetime.fromisoformat(value).astimezone(UTC).strftime("%m-%d %H:%M")
 
 
 def daemon_rows(payload: dict[str, Any], now: datetime) -> list[list[Any]]:
@@ -79,7 +79,6 @@ def daemon_rows(payload: dict[str, Any], now: datetime) -> list[list[Any]]:
                 c["name"],
                 c["type"],
                 condition,
-                _short(c["last_run_at"]),
                 _short(c["last_success_at"]),
                 _short(c["next_run_at"]),
                 _lag(c["last_success_at"], now),
@@ -138,7 +137,7 @@ def status(
     _status_from_graph(loaded, fmt)
 
 
-def _status_from_graph(loaded: Any, fmt: OutputFormat) -> None:
+def _status_from_graph(loaded: LoadedConfig, fmt: OutputFormat) -> None:
     from ontology import GraphStore, graph_path
 
     with (

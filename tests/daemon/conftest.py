@@ -67,6 +67,7 @@ class DaemonProcess:
         self.config = config
         self.state_dir = state_dir
         self.log_path = log
+        self.env = env
         self._log = log.open("wb")
         self.proc = subprocess.Popen(
             [

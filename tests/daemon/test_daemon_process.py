@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import signal
 import socket
+import subprocess
+import sys
 import threading
 import uuid
 from pathlib import Path
@@ -58,6 +60,23 @@ def test_sigterm_mid_sync_exits_0_and_a_restart_resumes_without_loss_or_doubles(
         what="the resumed sync to finish",
     )
     assert done["documents"] == 300 - stopped_at  # resumed where it stopped, nothing re-read
+    # While the daemon holds the graph, the analyst commands go through its API.
+    cli = [sys.executable, "-m", "siphon_fake", "--config", str(config)]
+    status = subprocess.run(
+        [*cli, "status", "-f", "json"], capture_output=True, text=True, env=second.env, timeout=60
+    )
+    assert status.returncode == 0, status.stderr
+    assert status.stdout, status.stderr
+    [row] = json.loads(status.stdout)["rows"]
+    assert (row[0], row[2]) == ("alpha", "ok")
+    query = subprocess.run(
+        [*cli, "query", "MATCH (d:Document) RETURN count(d)", "-f", "json"],
+        capture_output=True,
+        text=True,
+        env=second.env,
+        timeout=60,
+    )
+    assert json.loads(query.stdout)["rows"] == [[300]], query.stderr
     assert second.stop() == 0, second.log()
 
     assert documents(state, "alpha") == sorted(f"alpha:{i}" for i in range(300))

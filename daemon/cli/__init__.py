@@ -18,6 +18,7 @@ from daemon.cli import (
     _verify,
 )
 from daemon.cli._common import CliState
+from daemon.cli._demo import demo
 from daemon.cli._extract import extract
 from daemon.cli._query import query
 from daemon.cli._status import status
@@ -68,6 +69,7 @@ app.command("query")(query)
 app.command("extract")(extract)
 app.command("status")(status)
 app.command("sync")(sync)
+app.command("demo")(demo)
 app.command("run")(_run.run)
 app.command("shell")(_shell.shell)
 app.command("decisions")(_decisions.decisions)

@@ -294,7 +294,7 @@ RULES: tuple[_Rule, ...] = (
     ),
     _Rule(
         "decided",
-        0.6,
+        0.75,
         _r(
             rf"\b(?:we|the\s+team)\s*(?:will\s+not|won't|shall\s+not|are\s+not\s+going\s+to|'re\s+not\s+going\s+to|aren't\s+going\s+to)\b{_BLOCKED_AFTER_WILL}"
         ),
@@ -304,7 +304,7 @@ RULES: tuple[_Rule, ...] = (
     ),
     _Rule(
         "decided",
-        0.6,
+        0.7,
         _r(
             rf"\b(?:we|the\s+team)\s*(?:will|'ll|shall|are\s+going\s+to|'re\s+going\s+to|are\s+gonna|'re\s+gonna)\b{_BLOCKED_AFTER_WILL}"
         ),
@@ -634,8 +634,8 @@ _TRAILING = _r(
 )
 _NAME = r"(?:@\w[\w.\-]*\w|@\w|[A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+)?)"
 DECIDER_BY = re.compile(
-    r"\b(?:approved|signed\s+off|decided|confirmed|agreed|green-?lit|okayed|vetoed|rejected|"
-    r"declined|made)\s+(?:on\s+)?(?:\w+\s+)?by\s+("
+    r"\b(?i:approved|signed\s+off|decided|confirmed|agreed|green-?lit|okayed|vetoed|rejected|"
+    r"declined|made)\s+(?:on\s+)?(?:\w+\s+)?(?i:by)\s+("
     + _NAME
     + r"(?:\s*(?:,|and|&)\s*"
     + _NAME
@@ -777,6 +777,7 @@ def _first_word_index(norm: str) -> int:
 def _phrase(text: str, start: int, *, max_words: int = 8) -> str:
     """The noun-phrase-ish text from ``start`` to the next clause boundary."""
     rest = text[start:]
+    rest = rest[len(rest) - len(rest.lstrip(" .,:;(")) :]
     m = _BOUNDARY.search(" " + rest.lower() + " ")
     cut = max(0, m.start() - 1) if m else len(rest)
     phrase = rest[:cut].strip()
@@ -1084,11 +1085,19 @@ def statement_of(cues: SentenceCues) -> tuple[str, bool]:
             negated = True
     m = _NEGATION_PREFIX.match(body.lower())
     if m:
-        negated = not negated if cue is None or not cue.negated else True
+        negated = True  # the cue's own "not" or the body's: either way, do not
         body = body[m.end() :]
     if cue is not None and cue.kind in ("rejected",):
         negated = True
-    return clean_statement(body), negated
+    body = clean_statement(body)
+    if cues.deciders and _ONLY_DECIDERS.fullmatch(body):
+        body = ""  # "Signed off by Maria." names who, not what
+    return body, negated
+
+
+_ONLY_DECIDERS = re.compile(
+    r"(?:(?:by|per|from)\s+)?" + _NAME + r"(?:\s*(?:,|and|&)\s*" + _NAME + r")*(?:\s+too)?"
+)
 
 
 def is_anaphoric(statement: str) -> bool:
@@ -1096,9 +1105,19 @@ def is_anaphoric(statement: str) -> bool:
     return not statement or bool(ANAPHORIC.match(statement.lower()))
 
 
+def clean_rationale(text: str) -> str:
+    """Trim a reason: whitespace, a leading "that", trailing punctuation and emoji."""
+    s = re.sub(r"^(?:that|is\s+that)\s+", "", text.strip(), flags=re.IGNORECASE)
+    prev = None
+    while prev != s:
+        prev = s
+        s = _TRAILING.sub("", s).strip()
+    return s
+
+
 def rationale_text(cues: SentenceCues) -> str | None:
     if cues.rationale is None:
         return None
     start, end = cues.rationale
-    text = clean_statement(cues.text[start:end])
+    text = clean_rationale(cues.text[start:end])
     return text or None

@@ -18,6 +18,7 @@ from ontology._model import DecisionStatus, ExtractedDecision
 from ontology.extraction._cues import (
     SentenceCues,
     analyze,
+    clean_rationale,
     clean_statement,
     find_deciders,
     is_anaphoric,
@@ -258,8 +259,17 @@ class DecisionFinder:
             if verdict.status is None or st.confirmation is not None:
                 continue
             decision = self._decision(doc, st, i, info, verdict, ref)
-            if decision is not None:
-                candidates.append((i, decision))
+            if decision is None:
+                continue
+            if candidates and candidates[-1][0] == i - 1 and _points_back(info):
+                # "I propose we move to Kafka. Let's do it.": one decision, now decided
+                _, before = candidates.pop()
+                decision.rationale = decision.rationale or before.rationale
+                decision.alternatives = decision.alternatives or before.alternatives
+                decision.about = decision.about or before.about
+                decision.deadline = decision.deadline or before.deadline
+                decision.start = before.start
+            candidates.append((i, decision))
         self._context(st, candidates)
         st.candidates = [d for _, d in candidates]
         st.decisions = [d for d in st.candidates if d.confidence >= self.min_confidence]
@@ -280,9 +290,7 @@ class DecisionFinder:
         if is_anaphoric(statement):
             # "Let's do that." points at the sentence before it in the same message
             if i == 0:
-                if cues.deciders:
-                    return None  # "Signed off by Maria." alone: handled as context
-                return None
+                return None  # nothing to point back to (a reply: see confirmations)
             prev = st.sentences[i - 1]
             statement, prev_negated = statement_of(prev.cues)
             negated = negated or prev_negated
@@ -371,12 +379,17 @@ class DecisionFinder:
             pro_con = max(scores.get("pro", 0.0), scores.get("con", 0.0))
             if nxt.cues.rationale_opener or (pro_con >= 0.5 and not nxt.cues.question):
                 text = _OPENER_STRIP.sub("", nxt.cues.text.strip())
-                return clean_statement(text) or None
+                return clean_rationale(text) or None
         if cues.consequence_opener and i > 0 and i - 1 not in decision_rows:
             prev = sentences[i - 1].cues
             if not prev.question:
-                return clean_statement(prev.text) or None
+                return clean_rationale(prev.text) or None
         return None
+
+
+def _points_back(info: SentenceInfo) -> bool:
+    statement, _ = statement_of(info.cues)
+    return is_anaphoric(statement)
 
 
 def _trim_end(text: str, start: int, end: int) -> int:

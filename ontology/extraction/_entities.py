@@ -31,9 +31,13 @@ _MENTION = re.compile(r"(?<![\w@/])@([A-Za-z0-9][\w.\-]*[\w]|[A-Za-z0-9])")
 _ISSUE_KEY = re.compile(r"(?<![\w-])[A-Z][A-Z0-9]{1,9}-[1-9]\d{0,6}(?![\w-])")
 _CHANNEL = re.compile(r"(?<![\w&#/])#(?=[a-z0-9_\-]*[a-z])[a-z0-9][a-z0-9_\-]{1,79}(?![\w])")
 _TRAIL = ".,;:!?)]}>'\""
+# Standards and names shaped like issue keys: UTF-8, ISO-8601, SHA-256, RFC-7231, CVE-2024-...
+_NOT_ISSUE_PREFIXES = frozenset(
+    words("UTF ISO SHA RFC TLS SSL MD HTTP IPV PEP CVE AES ECMA ES COVID PCI SOC GPT TCP UDP")
+)
 # Candidate name words: a capital anywhere, a digit after a letter, or a dotted name.
 _SHAPE = re.compile(
-    r"(?<![\w@#/.\-])(?=[A-Za-z][\w'.\-]*?(?:[A-Z]|[A-Za-z]\d|\.[a-z]))[A-Za-z][\w'.\-]*"
+    r"(?<![\w@#/.\-])(?=[A-Z]|[a-z][\w'.\-]*?(?:[A-Z]|[A-Za-z]\d|\.[a-z]))[A-Za-z][\w'.\-]*"
 )
 _WORD_AFTER = re.compile(r"\s+([\w.]+)")
 _WORD_BEFORE = re.compile(r"([\w@]+)\s+\Z")
@@ -213,7 +217,8 @@ class EntityFinder:
                 add(m.start(), m.end(), "PERSON")
         if "-" in text:
             for m in _ISSUE_KEY.finditer(text):
-                add(m.start(), m.end(), "ISSUE_KEY")
+                if m.group(0).split("-", 1)[0] not in _NOT_ISSUE_PREFIXES:
+                    add(m.start(), m.end(), "ISSUE_KEY")
         if "#" in text:
             for m in _CHANNEL.finditer(text):
                 add(m.start(), m.end(), "CHANNEL")

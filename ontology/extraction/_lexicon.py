@@ -182,6 +182,7 @@ FUNCTION_WORDS = frozenset(
     may might must not no n't 's 're 've 'll 'd if then than when while because since although
     though which who whom whose what where why how also just very really too only even still
     all any some each every other such both either neither more most less least many much few
+    several various multiple numerous different certain popular common typical usual
     there here up down out off again further once
     """)
 )

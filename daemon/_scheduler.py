@@ -188,11 +188,16 @@ class ConnectorScheduler:
         )
 
     # -- configuration -------------------------------------------------------------------
-    def start(self, loaded: LoadedConfig) -> Changes:
-        """Start scheduling ``loaded``'s connectors; each runs once soon after start."""
+    def start(self, loaded: LoadedConfig, *, paused: bool = False) -> Changes:
+        """Start scheduling ``loaded``'s connectors; each runs once soon after start.
+
+        ``paused``: keep the jobs but run nothing until ``resume()`` (tests, embedding)."""
         changes = self.apply(loaded)
-        self._scheduler.start()
+        self._scheduler.start(paused=paused)
         return changes
+
+    def resume(self) -> None:
+        self._scheduler.resume()
 
     @property
     def running(self) -> bool:

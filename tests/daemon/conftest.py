@@ -125,11 +125,14 @@ class DaemonProcess:
         return None
 
     def signal(self, signum: int) -> None:
+        if signum in (signal.SIGTERM, signal.SIGINT):
+            self.stopping = True
         self.proc.send_signal(signum)
 
     def stop(self, timeout: float = 30.0) -> int:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
+        """SIGTERM (unless a stop signal was sent already: a second one forces) and wait."""
+        if self.proc.poll() is None and not getattr(self, "stopping", False):
+            self.signal(signal.SIGTERM)
         try:
             code = self.proc.wait(timeout=timeout)
         finally:

@@ -79,10 +79,8 @@ def test_a_failing_connector_backs_off_is_reported_and_recovers(tmp_path: Path) 
     scheduler: ConnectorScheduler
     metrics = Metrics(lambda: scheduler.states())
     scheduler = ConnectorScheduler(sync, lambda name: None, metrics, now=clock)
-    scheduler.start(loaded(tmp_path, broken=config("10m")))
+    scheduler.start(loaded(tmp_path, broken=config("10m")), paused=True)  # the test drives runs
     try:
-        scheduler.request_stop()  # no background runs: the test drives them
-        scheduler._stopping = False
         next_runs = []
         for _ in range(3):
             scheduler.run_now("broken")
@@ -130,9 +128,8 @@ def test_one_slow_connector_never_delays_another(tmp_path: Path) -> None:
 
 def test_apply_adds_removes_and_changes_jobs(tmp_path: Path) -> None:
     scheduler = ConnectorScheduler(lambda *a, **k: Report("x", True), lambda name: None)
-    scheduler.start(loaded(tmp_path, a=config(), b=config()))
+    scheduler.start(loaded(tmp_path, a=config(), b=config()), paused=True)
     try:
-        scheduler.request_stop()
         changes = scheduler.apply(
             loaded(tmp_path, b=config("5m"), c=config(), d=config(enabled=False))
         )

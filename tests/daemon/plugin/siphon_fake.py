@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -29,6 +30,7 @@ class FakeConfig(ConnectorConfig):
     batch: int = Field(default=10, ge=1)
     delay: float = Field(default=0.0, ge=0, description="seconds per batch")
     fail: bool = False
+    ignore_stop: bool = Field(default=False, description="a batch that does not stop early")
     token: Secret | None = None
 
 
@@ -112,7 +114,9 @@ def sync_connector(
     start = json.loads(path.read_text())["next"] if path.exists() else 0
     log = loaded.state_dir / f"fake-{name}.batches"
     for lo in range(start, config.records, config.batch):
-        if stop is not None and stop.wait(config.delay):
+        if config.ignore_stop:
+            time.sleep(config.delay)
+        elif stop is not None and stop.wait(config.delay):
             raise InterruptedError("stop requested; the batch in flight stays pending")
         hi = min(lo + config.batch, config.records)
         batch = GraphBatch()

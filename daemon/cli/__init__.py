@@ -21,6 +21,7 @@ from daemon.cli._common import CliState
 from daemon.cli._demo import demo
 from daemon.cli._extract import extract
 from daemon.cli._query import query
+from daemon.cli._sandbox import sandbox
 from daemon.cli._status import status
 from daemon.cli._sync import sync
 
@@ -70,6 +71,7 @@ app.command("extract")(extract)
 app.command("status")(status)
 app.command("sync")(sync)
 app.command("demo")(demo)
+app.command("sandbox")(sandbox)
 app.command("run")(_run.run)
 app.command("shell")(_shell.shell)
 app.command("decisions")(_decisions.decisions)

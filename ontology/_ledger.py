@@ -175,25 +175,21 @@ class Ledger:
         for rel, table in (("STATED_IN", "Document"), ("DECIDED_BY", "Person")):
             targets = batch.clear_in.get(rel, set()) | batch.delete.get(table, set())
             if targets:
-                rows = store.execute(
-                    f"MATCH (d:Decision)-[:{rel}]->(t:{table}) WHERE t.id IN $ids RETURN d.id",
-                    {"ids": sorted(targets)},
+                rows = store.execute_for(
+                    targets, f"MATCH (d:Decision)-[:{rel}]->(t:{table} {{id: id}}) RETURN d.id"
                 )
                 ids.update(str(r[0]) for r in rows)
         return ids - batch.delete.get("Decision", set())
 
 
 def _load_evidence(store: GraphStore, ids: set[str]) -> dict[str, _Evidence]:
-    params = {"ids": sorted(ids)}
     out: dict[str, _Evidence] = {}
     fields = ", ".join(f"d.{name}" for name in CONTENT_FIELDS)
-    for row in store.execute(
-        f"MATCH (d:Decision) WHERE d.id IN $ids RETURN d.id, {fields}", params
-    ):
+    for row in store.execute_for(ids, f"MATCH (d:Decision {{id: id}}) RETURN d.id, {fields}"):
         out[str(row[0])] = _Evidence(dict(zip(CONTENT_FIELDS, row[1:], strict=True)), set(), set())
     for rel, attr in (("STATED_IN", "stated_in"), ("DECIDED_BY", "decided_by")):
-        rows = store.execute(
-            f"MATCH (d:Decision)-[:{rel}]->(t) WHERE d.id IN $ids RETURN d.id, t.id", params
+        rows = store.execute_for(
+            ids, f"MATCH (d:Decision {{id: id}})-[:{rel}]->(t) RETURN d.id, t.id"
         )
         for decision_id, target in rows:
             if decision_id in out:
@@ -234,11 +230,11 @@ def _apply(batch: GraphBatch, before: dict[str, _Evidence], ids: set[str]) -> di
 
 def _last_entries(store: GraphStore, ids: set[str]) -> dict[str, str]:
     """The content hash of each decision's latest ledger entry."""
-    rows = store.execute(
-        "MATCH (e:LedgerEntry) WHERE e.decision_id IN $ids "
+    rows = store.execute_for(
+        ids,
+        "MATCH (e:LedgerEntry {decision_id: id}) "
         "WITH e.decision_id AS d, max(e.seq) AS s "
         "MATCH (x:LedgerEntry {seq: s}) RETURN d, x.content_hash",
-        {"ids": sorted(ids)},
     )
     return {str(d): str(h) for d, h in rows}
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from connectors._config import ConnectorConfig
+from connectors._config import ConnectorConfig, Duration
 from connectors._secrets import Secret
 
 ConversationType = Literal["public_channel", "private_channel", "mpim", "im"]
@@ -47,6 +48,12 @@ class SlackConfig(ConnectorConfig):
         "bot is a member of (a bot cannot read the others)",
     )
     include_archived: bool = Field(default=False, description="also read archived channels")
+    thread_lookback: Duration = Field(
+        default=timedelta(days=14),
+        description="also look this far back for threads with new replies (Slack lists a thread "
+        "by its first message); costs one extra history read per channel over that span; set "
+        "it to the lookback to turn it off",
+    )
 
     @field_validator("channels", "exclude_channels", mode="before")
     @classmethod

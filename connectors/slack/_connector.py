@@ -132,44 +132,65 @@ class SlackConnector(Connector):
         yield from containers
 
     def fetch_messages(self, since: datetime | None = None) -> Iterator[AnyRecord]:
-        """Messages posted at or after ``since`` and every reply in their threads.
+        """Messages posted or edited at or after ``since`` and every new reply in their threads.
 
-        Edits of messages in the window come back with the same id and the new text; new
-        replies to threads whose parent is in the window are found through the parent.
+        Edits come back with the same id and the new text. Slack lists a thread by its first
+        message, so history is also scanned ``thread_lookback`` further back, only to find
+        older threads whose latest reply falls in the window; just their new replies are read.
         """
         start = self._window_start(since)
+        scan_from = min(start, self._now() - self.config.thread_lookback)
         mapper = self._mapper(self._directory(load_users=True))
         for channel in self._selected_channels():
             ref = mapper.channel_ref(channel)
             log.info(
-                "slack.channel_read connector=%s channel=%s oldest=%s",
+                "slack.channel_read connector=%s channel=%s oldest=%s threads_from=%s",
                 self.name,
                 channel["id"],
                 start.isoformat(),
+                scan_from.isoformat(),
             )
             try:
-                yield from self._channel_messages(mapper, channel["id"], ref, to_ts(start))
+                yield from self._channel_messages(mapper, channel["id"], ref, start, scan_from)
             except SkippableError as exc:
                 self.skip(exc, record_id=ref.id)
 
     def _channel_messages(
-        self, mapper: SlackMapper, channel_id: str, ref: ContainerRef, oldest: str
+        self,
+        mapper: SlackMapper,
+        channel_id: str,
+        ref: ContainerRef,
+        start: datetime,
+        scan_from: datetime,
     ) -> Iterator[AnyRecord]:
         seen: set[str] = set()
-        threads: list[str] = []
+        # thread ts -> the time from which its replies are new (None: all of them)
+        threads: dict[str, float | None] = {}
+        window = start.timestamp()
 
-        def note(items: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        def changed_since(message: Mapping[str, Any], cutoff: float) -> bool:
+            edited = message.get("edited") or {}
+            stamps = (message.get("ts"), edited.get("ts") if isinstance(edited, dict) else None)
+            return any(_seconds(s) >= cutoff for s in stamps if s is not None)
+
+        def note(items: Iterable[dict[str, Any]], cutoff: float | None) -> Iterator[dict[str, Any]]:
             for message in items:
                 ts = message.get("ts")
-                if isinstance(ts, str):
-                    if ts in seen:
-                        continue
-                    seen.add(ts)
-                    replies = message.get("reply_count")
-                    starts_thread = message.get("thread_ts") in (None, ts)
-                    if isinstance(replies, int) and replies > 0 and starts_thread:
-                        threads.append(ts)
-                yield message
+                if not isinstance(ts, str) or _seconds(ts) <= 0:
+                    yield message  # let the mapper reject it, counted
+                    continue
+                if ts in seen:
+                    continue
+                seen.add(ts)
+                replies = message.get("reply_count")
+                starts_thread = message.get("thread_ts") in (None, ts)
+                if isinstance(replies, int) and replies > 0 and starts_thread:
+                    if _seconds(ts) >= window:
+                        threads.setdefault(ts, None)
+                    elif _seconds(message.get("latest_reply")) >= window:
+                        threads.setdefault(ts, window)  # an older thread with new replies
+                if cutoff is None or changed_since(message, cutoff):
+                    yield message
 
         def id_of(message: Mapping[str, Any]) -> str:
             return mapper.message_id(channel_id, str(message.get("ts")))
@@ -180,11 +201,12 @@ class SlackConnector(Connector):
         history = api.read_items(
             self.api,
             api.HISTORY,
-            {"channel": channel_id, "oldest": oldest, "inclusive": "true"},
+            {"channel": channel_id, "oldest": to_ts(scan_from), "inclusive": "true"},
             self.config.page_size,
         )
-        yield from self.map_each(note(history), convert, id_of=id_of)
-        for thread_ts in threads:
+        # Older messages were read by earlier syncs: only their edits are new.
+        yield from self.map_each(note(history, window), convert, id_of=id_of)
+        for thread_ts, cutoff in threads.items():
             replies = api.read_items(
                 self.api,
                 api.REPLIES,
@@ -192,7 +214,7 @@ class SlackConnector(Connector):
                 self.config.page_size,
             )
             try:
-                yield from self.map_each(note(replies), convert, id_of=id_of)
+                yield from self.map_each(note(replies, cutoff), convert, id_of=id_of)
             except SkippableError as exc:
                 if exc.code != "thread_not_found":
                     raise  # a channel-wide problem: the caller skips the channel
@@ -339,3 +361,11 @@ class SlackConnector(Connector):
         else:
             chosen = [c for c in listing if not self.config.member_only or c.get("is_member", True)]
         return [c for c in chosen if not named(c, excluded)]
+
+
+def _seconds(ts: object) -> float:
+    """A Slack ``ts`` as seconds; anything unreadable counts as long ago."""
+    try:
+        return float(ts) if isinstance(ts, str | int | float) else 0.0
+    except ValueError:
+        return 0.0

@@ -559,3 +559,72 @@ def test_check_names_missing_scopes(slack_api: respx.MockRouter, sleep: Any) -> 
 def test_config_refuses_a_literal_token() -> None:
     with pytest.raises(ValueError, match="secret reference"):
         SlackConfig.model_validate({"type": "slack", "token": "xoxb-literal-token"})
+
+
+def test_new_replies_to_an_older_thread_within_thread_lookback(
+    slack_api: respx.MockRouter, sleep: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = SINCE + timedelta(days=1)
+    old_parent = SINCE - timedelta(days=6)  # before the sync window, inside thread_lookback
+    quiet_parent = SINCE - timedelta(days=5)  # an old thread with no new reply
+    edited_old = SINCE - timedelta(days=4)
+    workspace(slack_api, [channel("C1", "general")])
+    history = slack_api.get("/conversations.history").mock(
+        return_value=page(
+            "messages",
+            [
+                message(SINCE + timedelta(hours=2), "new today"),
+                message(edited_old, "fixed typo", edited={"ts": ts(SINCE + timedelta(hours=3))}),
+                message(
+                    quiet_parent,
+                    "old and quiet",
+                    reply_count=1,
+                    thread_ts=ts(quiet_parent),
+                    latest_reply=ts(quiet_parent + timedelta(hours=1)),
+                ),
+                message(
+                    old_parent,
+                    "Shall we move the ledger to Postgres?",
+                    reply_count=2,
+                    thread_ts=ts(old_parent),
+                    latest_reply=ts(SINCE + timedelta(hours=1)),
+                ),
+            ],
+        )
+    )
+    replies = slack_api.get(
+        "/conversations.replies", params={"channel": "C1", "ts": ts(old_parent)}
+    ).mock(
+        return_value=page(
+            "messages",
+            [
+                message(
+                    old_parent, "Shall we move the ledger to Postgres?", thread_ts=ts(old_parent)
+                ),
+                message(old_parent + timedelta(hours=1), "maybe", thread_ts=ts(old_parent)),
+                message(SINCE + timedelta(hours=1), "+1, approved", thread_ts=ts(old_parent)),
+            ],
+        )
+    )
+    with connector(sleep, thread_lookback="14d") as slack:
+        monkeypatch.setattr(slack, "_now", lambda: now)
+        docs = list(slack.streams()[2].fetch(SINCE))
+    assert history.calls[0].request.url.params["oldest"] == ts(now - timedelta(days=14))
+    assert replies.call_count == 1  # the quiet old thread is not re-read
+    texts = sorted(d.text for d in docs)
+    # only what changed in the window: a new message, an edit and the late reply
+    assert texts == ["+1, approved", "fixed typo", "new today"]
+    late = next(d for d in docs if d.text == "+1, approved")
+    assert late.parent_id == f"acme-slack:C1:{ts(old_parent)}"
+
+
+def test_thread_lookback_equal_to_the_window_reads_no_older_history(
+    slack_api: respx.MockRouter, sleep: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = SINCE + timedelta(days=1)
+    workspace(slack_api, [channel("C1", "general")])
+    history = slack_api.get("/conversations.history").mock(return_value=page("messages", []))
+    with connector(sleep, thread_lookback="1d") as slack:
+        monkeypatch.setattr(slack, "_now", lambda: now)
+        assert list(slack.streams()[2].fetch(SINCE)) == []
+    assert history.calls[0].request.url.params["oldest"] == ts(SINCE)

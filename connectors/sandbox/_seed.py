@@ -1766,7 +1766,7 @@ ISSUES = (
             C(
                 "-12 15:00",
                 "lukas.meyer",
-                "[[c]] MSK is up in staging, dual-publish starts Monday.",
+                "[[c]] MSK is up in staging, dual-publish starts Monday. [[q]] @{ben.foster} can you review the consumer changes?",
             ),
         ),
     ),
@@ -1786,7 +1786,7 @@ ISSUES = (
             C(
                 "-30 11:00",
                 "jane.park",
-                "[[h]] If we could accept 40 minutes of downtime I'd do pg_upgrade, it's simpler.",
+                "[[h]] If we could accept 40 minutes of downtime I'd do pg_upgrade, it's simpler. [[c]] @{raj.patel} your call.",
             ),
             C(
                 "-29 14:00",
@@ -2063,7 +2063,7 @@ ISSUES = (
             C(
                 "-36 15:50",
                 "ben.foster",
-                "[[c]] Closing as duplicate of the Idempotency-Key story.",
+                "[[c]] Closing as duplicate of the Idempotency-Key story, thanks @{sam.okoro}.",
             ),
         ),
         priority="Highest",

@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -124,26 +124,42 @@ def sandbox(
         typer.echo(toml, nl=False)
         err_console.print("serving; Ctrl-C to stop", markup=False, highlight=False)
         stop = threading.Event()
-        _on_signals(stop)
-        serve(
-            running,
-            stop,
-            activity_every=activity_every,
-            events=activity_events,
-            duration=duration,
-            echo=lambda line: err_console.print(line, markup=False, highlight=False),
-        )
+        previous = _on_signals(stop)
+        try:
+            serve(
+                running,
+                stop,
+                activity_every=activity_every,
+                events=activity_events,
+                duration=duration,
+                echo=lambda line: err_console.print(line, markup=False, highlight=False),
+            )
+        finally:
+            _restore(previous)
     finally:
         running.stop()
 
 
-def _on_signals(stop: threading.Event) -> None:
+_Handler = Callable[[int, FrameType | None], Any] | int | signal.Handlers | None
+_Handlers = dict[int, _Handler]
+
+
+def _on_signals(stop: threading.Event) -> _Handlers:
+    """SIGINT and SIGTERM ask for a clean stop; returns the handlers they replaced."""
+
     def handler(signum: int, frame: FrameType | None) -> None:
         stop.set()
 
+    previous: _Handlers = {}
     if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGINT, handler)
-        signal.signal(signal.SIGTERM, handler)
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            previous[signum] = signal.signal(signum, handler)
+    return previous
+
+
+def _restore(previous: _Handlers) -> None:
+    for signum, handler in previous.items():
+        signal.signal(signum, handler)
 
 
 def serve(

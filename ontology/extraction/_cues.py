@@ -36,6 +36,10 @@ class _Rule:
     content: Literal["after", "before"] = "after"
     explicit: bool = True  # an explicit decision phrase (not an inference from form)
     name: str = ""
+    # the text replaces an earlier decision with this one: status decided, the cue kept as
+    # ``supersedes_cue`` ("moving back to X"); kind "reversed" is for undoing without a new
+    # choice ("we're reverting the decision to use Kafka")
+    supersedes: bool = False
 
 
 def _r(pattern: str) -> re.Pattern[str]:
@@ -57,17 +61,20 @@ RULES: tuple[_Rule, ...] = (
         "reversed",
         0.9,
         _r(
-            r"\b(?:(?:we(?:'re| are)\s+)?(?:revert(?:ing)?|roll(?:ing)?\s+back|go(?:ing)?\s+back|"
-            r"mov(?:e|ing)\s+back|switch(?:ing)?\s+back|return(?:ing)?)\s+to)\b"
+            r"\b(?:(?:we(?:'re| are)\s+)?(?:revert(?:ing|s)?\s+to|roll(?:ing|s)?\s+back\s+to|"
+            r"(?:go(?:ing|es)?|mov(?:e|es|ing)|switch(?:es|ing)?)\s+(?:[\w'.\-]+\s+){0,4}?back\s+"
+            r"(?:to|through|on)|return(?:ing|s)?\s+to))\b"
         ),
         verb="go back to",
         name="back to",
+        supersedes=True,
     ),
     _Rule(
         "reversed",
         0.9,
         _r(
-            r"\b(?:revers(?:e|ed|ing)|undo(?:ing)?|overturn(?:ed|ing)?|scrap(?:ped|ping)?|"
+            r"\b(?:revers(?:e|ed|ing)|revert(?:ed|ing)?|undo(?:ing)?|overturn(?:ed|ing)?|"
+            r"scrap(?:ped|ping)?|roll(?:ed|ing)?\s+back|"
             r"drop(?:ped|ping)?)\s+(?:the|our|that|this|last \w+'s)\s+(?:earlier\s+|previous\s+)?"
             r"(?:decision|plan|call)(?:\s+(?:to|on|about))?\b"
         ),
@@ -78,6 +85,7 @@ RULES: tuple[_Rule, ...] = (
         0.85,
         _r(r"\b(?:(?:we(?:'ve| have)?\s+)?changed\s+(?:our|my)\s+minds?|change\s+of\s+plans?)\b"),
         name="changed our mind",
+        supersedes=True,
     ),
     _Rule(
         "reversed",
@@ -85,6 +93,7 @@ RULES: tuple[_Rule, ...] = (
         _r(r"\b(?:we\s+)?(?:will\s+|'ll\s+|are\s+|'re\s+)?no\s+longer\b"),
         negated=True,
         name="no longer",
+        supersedes=True,
     ),
     # -- rejections --------------------------------------------------------------------------
     _Rule(
@@ -145,7 +154,7 @@ RULES: tuple[_Rule, ...] = (
         "decided",
         0.95,
         _r(
-            r"\b(?:(?:the|our|my)\s+)?(?:final\s+)?decision(?:\s+(?:is|was|has\s+been)|\s*:)"
+            r"\b(?:(?:the|our|my)\s+)?(?:final\s+)?(?:decision(?:\s+(?:is|was|has\s+been)|\s*:)|decided\s*:)"
             r"(?:\s+(?:to|that))?"
         ),
         name="decision is",
@@ -268,7 +277,7 @@ RULES: tuple[_Rule, ...] = (
     ),
     _Rule(
         "decided",
-        0.55,
+        0.65,
         _r(r"\bwe\s+(?:keep|stay|stick)\b"),
         explicit=False,
         name="we keep",
@@ -415,6 +424,74 @@ RULES: tuple[_Rule, ...] = (
 
 _PRIORITY = {"reversed": 4, "rejected": 3, "decided": 2, "proposed": 1}
 
+# Decision phrasings of policy and announcement style ("New rule: ...", "No more free pilots",
+# "Going with Wise over Currencycloud", "From next Monday on-call rotates weekly").
+RULES = (
+    *RULES,
+    _Rule(
+        "decided",
+        0.85,
+        _r(r"(?:^\s*|\bnew\s+)(?:rule|policy|standard|guideline|convention)\s*:"),
+        name="new rule:",
+    ),
+    _Rule(
+        "decided",
+        0.8,
+        _r(r"^\s*(?:ok(?:ay)?,?\s+|so\s+|then\s+)?(?:going|go)\s+with\b"),
+        verb="go with",
+        name="going with:",
+    ),
+    _Rule("decided", 0.65, _r(r"^\s*no\s+more\b"), negated=True, explicit=False, name="no more"),
+    _Rule(
+        "decided",
+        0.75,
+        _r(rf"\b{_WE}\s*(?:are|'re|am|'m)\s+not\s+(?=\w+ing\b)(?!going\s+to\b)"),
+        negated=True,
+        name="we're not doing",
+    ),
+    _Rule(
+        "decided",
+        0.75,
+        _r(r",?\s+(?:full\s+stop|period|no\s+exceptions)\b"),
+        content="before",
+        name="full stop",
+    ),
+    _Rule(
+        "decided",
+        0.8,
+        _r(r"\b(?:per|as\s+per|following)\s+(?:the|our)\s+(?:[\w\-]+\s+){0,2}decision\b,?"),
+        name="per the decision",
+    ),
+    _Rule(
+        "decided",
+        0.7,
+        _r(r"^\s*confirmed\b[^:.]{0,40}:"),
+        name="confirmed:",
+    ),
+    _Rule(
+        "decided",
+        0.7,
+        _r(
+            r"^\s*(?:starting|from|as\s+of|effective|beginning)\s+(?:(?:the|next|this)\s+)?"
+            r"(?:\d{1,2}(?:st|nd|rd|th)?(?:\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|"
+            r"nov|dec)[a-z]*\.?)?|(?:january|february|march|april|may|june|july|august|september|"
+            r"october|november|december)(?:\s+\d{1,2}(?:st|nd|rd|th)?)?|monday|tuesday|wednesday|"
+            r"thursday|friday|q[1-4]|today|tomorrow|now|\w+\s+(?:api\s+)?version|\w+\s+release|"
+            r"week|month|quarter|sprint|year)(?:\s+on)?\b,?"
+        ),
+        explicit=False,
+        name="starting",
+    ),
+    _Rule(
+        "decided",
+        0.6,
+        _r(r"\b(?:moves|changes|switches|migrates)\s+(?:over\s+)?to\b"),
+        explicit=False,
+        content="before",
+        name="moves to",
+    ),
+)
+
 # Substrings a rule cannot match without: a rule runs only when one is in the sentence, which
 # keeps the ~45 regexes off most sentences (a substring test costs next to nothing).
 _NEEDLES: dict[str, tuple[str, ...]] = {
@@ -462,7 +539,7 @@ _NEEDLES: dict[str, tuple[str, ...]] = {
     "no-go": ("no-go", "nogo", "no go"),
     "decided not to": ("decided not",),
     "decided": ("decided",),
-    "decision is": ("decision",),
+    "decision is": ("decision", "decided"),
     "final call": ("call", "verdict", "resolution", "outcome"),
     "agreed": ("agreed", "consensus"),
     "going with": ("going with", "forward with", "proceeding with", "sticking with"),
@@ -513,6 +590,15 @@ _NEEDLES: dict[str, tuple[str, ...]] = {
     "i'd go with": ("'d", "would", "vote", "prefer"),
     "it would be good to": ("would", "might", "could", "'d", "option", "worth"),
     "could be": ("could", "might", "may"),
+    "new rule:": ("rule", "policy", "standard", "guideline", "convention"),
+    "going with:": ("go",),
+    "no more": ("no more",),
+    "we're not doing": ("not",),
+    "full stop": ("full stop", "period", "no exception"),
+    "per the decision": ("decision",),
+    "confirmed:": ("confirmed",),
+    "starting": ("starting", "from", "as of", "effective", "beginning"),
+    "moves to": ("moves", "changes", "switches", "migrates"),
 }
 
 NEGATED_DECISION = _r(
@@ -595,13 +681,36 @@ _RATIONALE_KEEP_MARKER = (
 _RATIONALE_TEMPORAL = _r(r"\s*(?:\d|yesterday|last|monday|tuesday|wednesday|thursday|friday|then)")
 ALT_MARKER = _r(
     r"\b(?:instead\s+of|rather\s+than|as\s+opposed\s+to|in\s+favou?r\s+of|over|vs\.?|versus|"
-    r"(?:switch(?:ing|ed)?|mov(?:e|ing|ed)|migrat(?:e|ing|ed))\s+(?:away\s+)?from|"
-    r"replac(?:e|ing|ed)|(?:,|\band|\bbut)\s+not)\b"
+    r"(?:switch(?:es|ing|ed)?|mov(?:e|es|ing|ed)|migrat(?:e|es|ing|ed)|port(?:s|ing|ed)?)"
+    r"\s+(?:[\w'&.\-]+\s+){0,6}?(?:away\s+)?from|"
+    r"replac(?:e|es|ing|ed)|(?:,|\band|\bbut)\s+not|"
+    r"(?:drop(?:s|ping)?|retir(?:e|es|ing)|postpon(?:e|es|ing)|deprecat(?:e|es|ing)|"
+    r"sunset(?:s|ting)?|ditch(?:es|ing)?|abandon(?:s|ing)?|walk(?:s|ing)?\s+away\s+from|"
+    r"stop(?:s|ping)?\s+using|phas(?:e|es|ing)\s+out))\b"
+)
+# Alternative markers that belong to the statement ("drop Adyen", "replace Jenkins with ...").
+_KEEP_IN_STATEMENT = (
+    "replac",
+    "in favo",
+    "drop",
+    "retir",
+    "postpon",
+    "deprecat",
+    "sunset",
+    "ditch",
+    "abandon",
+    "walk",
+    "stop",
+    "phas",
+)
+OTHER_OPTION = _r(
+    r"([\w][\w .&+\-]{0,40}?)\s+(?:was|were|is|are)\s+(?:the|an?|our)\s+(?:other|only\s+other|"
+    r"second|runner-up|fallback|alternative)\s*(?:options?|alternatives?|choices?|candidates?)?\b"
 )
 _CHOICE_BEFORE_OVER = _r(
     r"\b(?:chose|choose|chosen|picked|pick|prefer|preferred|went\s+with|go\s+with|going\s+with|"
-    r"selected|select|opted\s+for|favou?r|use|using|decided\s+on|settled\s+on|"
-    r"recommend|suggest|vote\s+for)\b"
+    r"selected|select|opted\s+for|favou?r|use|using|decided\s+on|settled\s+on|decided|"
+    r"decision|recommend|suggest|vote\s+for|it\s+is)\b"
 )
 _NOT_AN_OPTION_AFTER_OVER = _r(
     r"\s*(?:the\s+)?(?:weekend|time|night|years?|months?|weeks?|days?|the\s+next|the\s+past|"
@@ -620,7 +729,7 @@ _LIST_SPLIT = _r(r"\s*(?:,\s*(?:and|or)?|\band\b|\bor\b|\bnor\b|/|&)\s*")
 _LEADING_FILLER = _r(
     r"^(?:\s|[-*•>#]|\+1|ok(?:ay)?\b|so\b|alright\b|well\b|yes\b|yeah\b|yep\b|cool\b|great\b|"
     r"fyi\b|update\s*:|note\s*:|decision\s*:|agreed\s*:|approved\s*:|final\s*:|tl;?dr\s*:?|"
-    r"team\b|folks\b|all\b|everyone\b|guys\b|@here\b|@channel\b|hi\b|hey\b|then\b|also\b|"
+    r"(?:team|folks|all|everyone|guys)\s*[,:!]|@here\b|@channel\b|hi\b|hey\b|then\b|also\b|"
     r"therefore\b|hence\b|thus\b|now\b|just\b|please\b|pls\b|[,:;])+"
 )
 _STATEMENT_PREFIX = _r(
@@ -671,6 +780,7 @@ class Cue:
     content: Literal["after", "before"] = "after"
     explicit: bool = True
     name: str = ""
+    supersedes: bool = False
 
 
 @dataclass(slots=True)
@@ -739,6 +849,16 @@ _CONDITIONAL_NEEDLES = (
     "when",
 )
 _ALT_NEEDLES = (
+    "drop",
+    "retir",
+    "postpon",
+    "deprecat",
+    "sunset",
+    "ditch",
+    "abandon",
+    "away",
+    "stop",
+    "phas",
     "instead",
     "rather",
     "opposed",
@@ -860,6 +980,7 @@ def _best_cue(norm: str) -> Cue | None:
                 content=rule.content,
                 explicit=rule.explicit,
                 name=rule.name,
+                supersedes=rule.supersedes,
             )
             if best is None:
                 best = cue
@@ -984,26 +1105,52 @@ def analyze(text: str, words: list[str]) -> SentenceCues:
                 flags=re.IGNORECASE,
             )
             items = split_list(_phrase(head, 0))
+        elif marker.endswith("from"):
+            # "moves from Jenkins to GitHub Actions": the alternative ends at "to"
+            rest = text[m.end() :]
+            to = re.search(r"\s(?:to|onto|towards)\s", rest)
+            items = split_list(_phrase(rest[: to.start()] if to else rest, 0))
         else:
             items = split_list(_phrase(text, m.end()))
         for item in items:
             if item not in out.alternatives:
                 out.alternatives.append(item)
-        if marker.startswith(("replac", "in favo")) or marker.endswith("from"):
+        if marker.startswith(_KEEP_IN_STATEMENT) or marker.endswith("from"):
             continue  # the statement reads right with the marker left in
-        if True:
-            out.main_end = min(out.main_end, m.start())
+        out.main_end = min(out.main_end, m.start())
 
     for m in _scan(CONSIDERED, _CONSIDERED_NEEDLES, norm):
         for item in split_list(_phrase(text, m.end())):
             if item not in out.considered:
                 out.considered.append(item)
+    for m in _scan(OTHER_OPTION, ("other", "alternative", "runner", "fallback", "second"), norm):
+        # "MongoDB was the other option"
+        item = clean_statement(text[m.start(1) : m.end(1)])
+        item = re.sub(r"^(?:the|an?)\s+", "", item, flags=re.IGNORECASE)
+        if item and item not in out.considered:
+            out.considered.append(item)
     if cue is not None and cue.kind == "rejected":
         obj = _content(text, cue, out)
         out.rejected_objects = split_list(obj) if obj else []
     out.deciders = find_deciders(text)
+    if out.rationale is None and cue is not None and cue.content == "after":
+        # "Going with Wise over Currencycloud: better spreads and same-day settlement" - the
+        # clause after a colon, semicolon or dash gives the reason, unless it is itself the
+        # decision restated ("Not doing gRPC: we'll keep REST")
+        stop = _CLAUSE_STOP.search(text, cue.end)
+        if stop is not None:
+            tail = norm[stop.end() :].strip()
+            tail_cue = _best_cue(tail)
+            restated = tail_cue is not None and tail_cue.start <= _first_word_index(tail) + 1
+            if tail and not restated and not tail.endswith("?") and len(tail.split()) >= 3:
+                out.rationale = (stop.end(), len(stripped))
+                out.main_end = min(out.main_end, stop.start())
     if out.deciders and cue is not None and not out.reported and RELAY.search(norm):
         out.reported = True  # "FYI Raj decided on X, details in the ticket": relayed
+    if out.cue is None and out.alternatives and out.rationale is not None and not out.question:
+        # "The driver app is built in React Native rather than Flutter because ...": an option
+        # named, another set aside, and a reason: the shape of a decision statement
+        out.cue = Cue("decided", 0.7, begin, begin, explicit=False, name="chose over because")
     if out.cue is None:
         pa = PAST_ACTION.search(norm)
         if pa and _is_past_design_verb(pa.group(1)):
@@ -1074,6 +1221,9 @@ def statement_of(cues: SentenceCues) -> tuple[str, bool]:
     cue = cues.cue
     if cue is not None:
         body = _content(text, cue, cues)
+        if not body and cue.name == "going forward" and cue.start > cues.main_start + 1:
+            # the cue closes the sentence: "No deploys on Fridays, effective now."
+            body = clean_statement(text[cues.main_start : cue.start])
         negated = cue.negated
         if cue.verb and body and not body.lower().startswith(cue.verb.split()[0]):
             body = f"{cue.verb} {body}"

@@ -41,6 +41,13 @@ class Judgement:
     confidence: float = 0.0
 
 
+#: Negative decision phrases that turn an option down (status rejected) rather than set a rule
+#: ("Do not store card numbers in logs" stays decided, polarity do_not).
+TURNING_DOWN = frozenset(
+    ("we won't", "decided not to", "let's not", "not doing", "we're not doing", "not going with")
+)
+
+
 def _argmax(scores: dict[str, float], among: tuple[str, ...]) -> str:
     return max(among, key=lambda k: scores.get(k, 0.0))
 
@@ -72,7 +79,7 @@ def judge(cues: SentenceCues, scores: dict[str, float] | None, min_confidence: f
     elif cues.imperative_negated or (
         cues.parse_imperative if cues.parse_imperative is not None else cues.imperative
     ):
-        kind, strength = "decided", 0.6 if cues.imperative_negated else 0.55
+        kind, strength = "decided", 0.6 if cues.imperative_negated else 0.5
         if cues.please:
             strength -= 0.1
     if cues.request and kind != "proposed":
@@ -91,6 +98,10 @@ def judge(cues: SentenceCues, scores: dict[str, float] | None, min_confidence: f
         return Judgement(fallback)
 
     status: DecisionStatus = kind  # type: ignore[assignment]
+    if cue is not None and cue.supersedes:
+        status = "decided"  # a new decision replacing an earlier one (supersedes_cue)
+    elif cue is not None and cue.negated and cue.name in TURNING_DOWN:
+        status = "rejected"  # "we won't X", "not doing X": an option turned down
     if pd is None or pa is None:
         confidence = strength
     elif kind == "proposed":
@@ -135,13 +146,13 @@ _CONFIRM_NEG = (
 _FILLER = (
     r"to\s+me|from\s+me|by\s+me|then|team|all|folks|guys|everyone|thanks|thank\s+you|please|"
     r"here|too|also|as\s+well|for\s+this|on\s+this|on\s+that|with\s+that|with\s+this|"
-    r"it|that|this|the\s+plan|the\s+proposal|the\s+change|both|really|totally|"
+    r":[\w+\-]+:|it|that|this|the\s+plan|the\s+proposal|the\s+change|both|really|totally|"
     r"(?:@[\w.\-]+)|(?-i:[A-Z][a-z]+)|from\s+my\s+side|on\s+my\s+side|by\s+(?:@?\w+)"
 )
 _TOKEN = re.compile(
     rf"\s*(?:(?P<neg>(?:{_CONFIRM_NEG}))|(?P<strong>(?:{_CONFIRM_STRONG}))|"
     rf"(?P<weak>(?:{_CONFIRM_WEAK}))|(?P<filler>(?:{_FILLER})))(?=$|[\s,.!;:)\-—]|[^\w\s])"
-    r"[\s,.!;:)\-—]*",
+    r"(?:[\s,.!;)\-—]|:(?![\w+\-]))*",
     re.IGNORECASE,
 )
 _HOLD = re.compile(
@@ -182,11 +193,18 @@ def detect_confirmation(text: str) -> Confirmation | None:
         return Confirmation(False, 0.8, start, end, deciders)
     if neg:
         return None  # mixed signals
-    strength = 0.85 if strong else 0.6
+    # "+1", "sounds good", a thumbs-up alone: a vote or a nod, not an approval
+    strength = 0.85 if strong else 0.0
     return Confirmation(True, strength, start, end, deciders)
 
 
 # -- the components ----------------------------------------------------------------------------
+# Source code pasted into a message: assignments, calls with brackets, statement ends.
+_CODE = re.compile(
+    r"\w\s*=\s*\w+[\[(.]|[;{}]\s*$|^\s*(?:def|class|return|import|if .*:$)\b|\)\s*[{:]$"
+)
+
+
 class SentenceAnalyzer:
     """The ``siphon_cues`` component: runs the cheap rules over every sentence.
 
@@ -214,12 +232,28 @@ class SentenceAnalyzer:
         space = arr[:, 4].tolist()
         strings = doc.vocab.strings
         text = text_of(doc)
+        # a line break ends a sentence too (bullets, pasted lists, Jira descriptions)
+        breaks = (
+            [
+                i + 1
+                for i in range(n - 1)
+                if space[i] and "\n" in strings[lower[i]] and i + 1 not in starts
+            ]
+            if "\n" in text
+            else []
+        )
+        if breaks:
+            starts = sorted({*starts, *breaks})
         for s, e in zip(starts, [*starts[1:], n], strict=True):
+            while e > s and space[e - 1]:
+                e -= 1
+            if e <= s:
+                continue
             start_char, end_char = idx[s], idx[e - 1] + length[e - 1]
             sent = text[start_char:end_char]
             if not sent.strip():
                 continue
-            if len(sent) > self.max_sentence_chars:
+            if len(sent) > self.max_sentence_chars or _CODE.search(sent):
                 cues = SentenceCues(text=sent, words=[])
             else:
                 words = [strings[lower[i]] for i in range(s, e) if not space[i]]
@@ -325,7 +359,7 @@ class DecisionFinder:
             about=about,
             supersedes_cue=(
                 cues.text[cues.cue.start : cues.cue.end].strip()
-                if status == "reversed" and cues.cue is not None
+                if cues.cue is not None and (status == "reversed" or cues.cue.supersedes)
                 else None
             ),
         )
@@ -376,8 +410,10 @@ class DecisionFinder:
         if i + 1 < len(sentences) and i + 1 not in decision_rows:
             nxt = sentences[i + 1]
             scores = nxt.scores or {}
-            pro_con = max(scores.get("pro", 0.0), scores.get("con", 0.0))
-            if nxt.cues.rationale_opener or (pro_con >= 0.5 and not nxt.cues.question):
+            pro_con = scores.get("pro", 0.0) + scores.get("con", 0.0)
+            if nxt.cues.rationale_opener or (
+                pro_con >= 0.5 and not nxt.cues.question and nxt.cues.cue is None
+            ):
                 text = _OPENER_STRIP.sub("", nxt.cues.text.strip())
                 return clean_rationale(text) or None
         if cues.consequence_opener and i > 0 and i - 1 not in decision_rows:
@@ -403,11 +439,11 @@ def confirmation_decision(
 ) -> ExtractedDecision | None:
     """The decision a confirming reply makes: the parent's proposal, decided by the replier."""
     conf = st.confirmation
-    if conf is None:
+    if conf is None or conf.strength <= 0:
         return None
     best = _parent_proposal(parent)
-    if best is None:
-        return None
+    if best is None or (best.status != "proposed" and conf.positive):
+        return None  # agreeing with a decision already taken decides nothing new
     decision = ExtractedDecision(
         statement=best.statement,
         status="decided" if conf.positive else "rejected",

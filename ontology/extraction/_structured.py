@@ -3,9 +3,9 @@
 The rule — which transitions are decisions:
 
 * ``resolution`` set to a *done* value (Done, Fixed, Resolved, Complete, Implemented,
-  Approved, Accepted) -> ``decided``; to a *rejected* value (Won't Do, Won't Fix, Declined,
-  Rejected, Cancelled, Not Doing) -> ``rejected`` (polarity do_not). Housekeeping resolutions
-  (Duplicate, Cannot Reproduce, Incomplete, Works as Designed) are not decisions.
+  Approved, Accepted) -> ``decided``; to any other value (Won't Do, Won't Fix, Declined,
+  Rejected, Cancelled, Duplicate, Cannot Reproduce, Incomplete, ...) -> ``rejected``
+  (polarity do_not): someone decided the issue will not be done as asked.
 * ``status_change`` to Approved/Accepted/Done/Closed/Resolved/Released/Shipped -> ``decided``;
   to Rejected/Declined/Won't Do/Cancelled/Abandoned -> ``rejected``. Workflow steps (In
   Progress, In Review, To Do, Blocked, ...) are not decisions. A status change made together
@@ -42,9 +42,6 @@ _DONE = frozenset(
 _REJECTED = frozenset(
     words("wontdo wontfix declined rejected cancelled canceled notdoing abandoned dropped")
 )
-_HOUSEKEEPING = frozenset(
-    words("duplicate cannotreproduce incomplete worksasdesigned worksasintended notabug")
-)
 _STATUS_DONE = _DONE - {"fixed", "delivered"}
 _STAGE_WON = frozenset(("closedwon", "won"))
 _STAGE_LOST = frozenset(("closedlost", "lost"))
@@ -70,12 +67,11 @@ def classify_fact(fact: Fact) -> tuple[DecisionStatus, Polarity] | None:
     """The decision a fact makes, or None when it is not a meaningful transition."""
     to, frm = _key(fact.to_value), _key(fact.from_value)
     if fact.kind == "resolution":
-        closing = _DONE | _REJECTED
-        if not to and frm in closing:
+        if not to and frm:
             return ("reversed", "do")
         if to in _DONE:
             return ("decided", "do")
-        if to in _REJECTED:
+        if to:
             return ("rejected", "do_not")
         return None
     if fact.kind == "status_change":

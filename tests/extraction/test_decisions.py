@@ -115,12 +115,18 @@ def test_deadlines(extractor: Extractor, text: str, deadline: date) -> None:
 
 
 def test_do_not_polarity(extractor: Extractor) -> None:
+    # turning an option down: rejected, do_not
     d = only(extractor.extract("We won't support IE11 anymore."))
-    assert (d.status, d.polarity, d.statement) == ("decided", "do_not", "support IE11")
+    assert (d.status, d.polarity, d.statement) == ("rejected", "do_not", "support IE11")
     d = only(extractor.extract("We decided not to buy LaunchDarkly."))
-    assert (d.status, d.polarity, d.statement) == ("decided", "do_not", "buy LaunchDarkly")
+    assert (d.status, d.polarity, d.statement) == ("rejected", "do_not", "buy LaunchDarkly")
+    d = only(extractor.extract("Not doing gRPC for now: we'll keep REST and JSON internally."))
+    assert (d.status, d.polarity, d.statement) == ("rejected", "do_not", "doing gRPC")
+    # a rule that forbids something: decided, do_not
     d = only(extractor.extract("Do not store card numbers in the logs!"))
     assert (d.status, d.polarity) == ("decided", "do_not")
+    d = only(extractor.extract("No deploys to the payouts service on Fridays, effective now."))
+    assert (d.status, d.polarity) == ("decided", "do")
 
 
 @pytest.mark.parametrize(
@@ -132,13 +138,29 @@ def test_rejected(extractor: Extractor, text: str) -> None:
 
 
 def test_reversed(extractor: Extractor) -> None:
-    d = only(extractor.extract("We're moving back to MySQL for the reporting database."))
-    assert d.status == "reversed"
-    assert d.statement == "go back to MySQL for the reporting database"
-    assert d.supersedes_cue is not None
-    assert "back to" in d.supersedes_cue
-    d = only(extractor.extract("We changed our mind: the ledger stays on Mongo."))
-    assert d.status == "reversed"
+    # undoing an earlier decision without a new choice
+    d = only(extractor.extract("We're reverting the decision to use Kafka."))
+    assert (d.status, d.statement) == ("reversed", "use Kafka")
+    assert d.supersedes_cue == "reverting the decision to"
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("We're moving back to MySQL for the reporting database.", "We're moving back to"),
+        (
+            "We're moving Brightwater's payouts back to Adyen.",
+            "We're moving Brightwater's payouts back to",
+        ),
+        ("We changed our mind, the ledger stays on Mongo.", "We changed our mind"),
+        ("We no longer use Jenkins for releases.", "We no longer"),
+    ],
+)
+def test_superseding_decisions(extractor: Extractor, text: str, cue: str) -> None:
+    # a new decision that replaces an earlier one: decided, with the cue for resolution
+    d = only(extractor.extract(text))
+    assert d.status == "decided"
+    assert d.supersedes_cue == cue
 
 
 @pytest.mark.parametrize(
@@ -298,3 +320,86 @@ def test_min_confidence_filters(extractor: Extractor) -> None:
     text = "Let's use Kafka."
     assert extractor.extract(text).decisions
     assert strict.extract(text).decisions == []
+
+
+# -- announcement and policy phrasings ---------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "statement", "polarity"),
+    [
+        (
+            "New rule: any Sev1 within an hour of a deploy gets an immediate rollback.",
+            "any Sev1 within an hour of a deploy gets an immediate rollback",
+            "do",
+        ),
+        ("Decided: Temporal over Celery for payout workflows.", "Temporal", "do"),
+        (
+            "Going with Wise for FX conversions over Currencycloud.",
+            "go with Wise for FX conversions",
+            "do",
+        ),
+        (
+            "All card payments above 30 EUR get 3DS2, full stop.",
+            "All card payments above 30 EUR get 3DS2",
+            "do",
+        ),
+        (
+            "Starting 1 July every internal tool requires Okta SSO.",
+            "every internal tool requires Okta SSO",
+            "do",
+        ),
+        (
+            "Per the payments decision, NL payouts go through Adyen.",
+            "NL payouts go through Adyen",
+            "do",
+        ),
+    ],
+)
+def test_policy_and_announcement_style(
+    extractor: Extractor, text: str, statement: str, polarity: str
+) -> None:
+    d = only(extractor.extract(text))
+    assert (d.status, d.statement, d.polarity) == ("decided", statement, polarity)
+
+
+def test_reason_after_a_colon(extractor: Extractor) -> None:
+    d = only(
+        extractor.extract(
+            "Going with Wise over Currencycloud: better spreads and same-day settlement."
+        )
+    )
+    assert d.rationale == "better spreads and same-day settlement"
+    assert d.alternatives == ["Currencycloud"]
+    # a colon that restates the decision is not a reason
+    d = only(extractor.extract("Not doing gRPC for now: we'll keep REST and JSON internally."))
+    assert d.rationale is None
+
+
+@pytest.mark.parametrize(
+    ("text", "alternative"),
+    [
+        ("Decision: CI moves from Jenkins to GitHub Actions by end of month.", "Jenkins"),
+        ("Decision: Kafka replaces Redis Streams for the event bus.", "Redis Streams"),
+        ("Decision: we'll drop Adyen and keep Stripe.", "Adyen"),
+        (
+            "Decision: Postgres for the ledger. MongoDB was the other option, but it lacks "
+            "multi-row transactions.",
+            "MongoDB",
+        ),
+    ],
+)
+def test_more_alternative_shapes(extractor: Extractor, text: str, alternative: str) -> None:
+    decided = [d for d in extractor.extract(text).decisions if d.status == "decided"]
+    assert alternative in decided[0].alternatives
+
+
+def test_agreeing_with_a_decision_already_taken_adds_nothing(extractor: Extractor) -> None:
+    parent = ParentContext("p", "We decided to move metrics to Grafana Cloud.")
+    assert extractor.extract("Finance approves, thank you :pray:", parent=parent).decisions == []
+    assert extractor.extract("+1", parent=PROPOSAL).decisions == []  # a vote, not an approval
+
+
+def test_code_and_lists_are_not_decisions(extractor: Extractor) -> None:
+    text = 'Implementation plan:\nkey = request.headers["Idempotency-Key"]\nif store.seen(key):'
+    assert extractor.extract(text).decisions == []
+    lines = extractor.extract("Scope:\n- We decided to use Kafka\n- ops owns the cluster")
+    assert [d.statement for d in lines.decisions] == ["use Kafka"]

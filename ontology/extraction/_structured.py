@@ -17,8 +17,9 @@ The rule — which transitions are decisions:
 * ``assignee_change`` and ``field_change`` are never decisions.
 
 The statement is the record's title (the thing decided about); status and polarity say what
-became of it; ``from_state``/``to_state`` keep the transition; the actor is the decider and
-``decided_at`` the fact's time. The rationale is the fact's ``reason`` (closed-lost reason,
+became of it; ``from_state``/``to_state`` keep the transition; the decider is the fact's
+actor (``deciders`` stays empty: ``fact_id`` leads to the actor's account, which is more precise
+than a name) and ``decided_at`` the fact's time. The rationale is the fact's ``reason`` (closed-lost reason,
 resolution note), else a reason property of the record, else the text of the last comment
 made up to 10 minutes after the transition when that comment gives a reason.
 """
@@ -142,17 +143,13 @@ def structured_decisions(
         rationale = (fact.reason or "").strip() or _record_reason(record)
         if not rationale and comment_rationale is not None:
             rationale = _comment_reason(fact, ordered_comments, comment_rationale)
-        actor = fact.actor
-        decider = None
-        if actor is not None:
-            decider = actor.name or actor.handle or actor.email or actor.id
         out.append(
             ExtractedDecision(
                 statement=subject,
                 status=status,
                 polarity=polarity,
                 rationale=rationale or None,
-                deciders=[decider] if decider else [],
+                deciders=[],  # the fact's actor (an account, precise): found through fact_id
                 decided_at=fact.at,
                 confidence=0.95,
                 origin="structured",

@@ -8,12 +8,12 @@ render, so the key cannot drift from the text. Record ids follow the connectors'
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from connectors.sandbox._generate import HUBSPOT_STAGES, SALESFORCE_STAGES, STATUSES
-from connectors.sandbox._markup import document_label, sentences, to_plain
+from connectors.sandbox._markup import document_label, plain_inline, sentences, to_plain
 from connectors.sandbox._world import Channel, Message, World, iso_ms
 
 DEFAULT_NAMES: dict[str, str] = {
@@ -164,10 +164,7 @@ class _EntityScanner:
         for canonical, variants in entities.items():
             for variant in (canonical, *variants):
                 self.canonical.setdefault(variant, canonical)
-        ordered = sorted(self.canonical, key=len, reverse=True)
-        self.pattern = re.compile(
-            r"(?<![\w&])(" + "|".join(re.escape(v) for v in ordered) + r")(?![\w&])"
-        )
+        self.pattern = re.compile(r"(?<![\w&])(" + _trie_pattern(self.canonical) + r")(?![\w&])")
         self.seen: dict[str, dict[str, None]] = {}
 
     def scan(self, text: str) -> list[str]:
@@ -178,6 +175,26 @@ class _EntityScanner:
             found.setdefault(canonical)
             self.seen.setdefault(canonical, {}).setdefault(variant)
         return list(found)
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """One regex alternation shaped as a prefix trie: thousands of variants match in one pass
+    without ``re`` trying every alternative at every position. Longer matches win."""
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def render(node: dict[str, Any]) -> str:
+        branches = [re.escape(ch) + render(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return render(trie)
 
 
 def build_answer_key(world: World, names: Mapping[str, str] | None = None) -> AnswerKey:
@@ -257,11 +274,12 @@ class _Builder:
         rid = record_id(tool, kind, native, self.names)
         found = sentences(src)
         plain = to_plain(src, self.person)
+        texts = [plain_inline(s.markup, self.person) for s in found]
         truths = [
-            SentenceTruth(s.label, to_plain(s.markup, self.person), s.decision) for s in found
+            SentenceTruth(s.label, text, s.decision) for s, text in zip(found, texts, strict=True)
         ]
         keys: dict[str, None] = {}
-        for s in found:
+        for s, text in zip(found, texts, strict=True):
             if s.decision and s.decision in self.decisions:
                 decision = self.decisions[s.decision]
                 role = "states" if s.label == "decision" else "proposes"

@@ -289,7 +289,7 @@ class _Builder:
                         decision.reachable = True
                     if created < self.first_stated.get(s.decision, created + 1):
                         self.first_stated[s.decision] = created
-                decision.mentions.append(MentionTruth(rid, to_plain(s.markup, self.person), role))
+                decision.mentions.append(MentionTruth(rid, text, role))
                 if role == "states" and rid not in decision.documents:
                     decision.documents.append(rid)
         label = document_label([s.label for s in found]) or "chatter"

@@ -114,7 +114,23 @@ class StructuredTruth:
 
 @dataclass
 class AnswerKey:
-    """Labelled truth: documents, decisions, structured changes, people and entities."""
+    """Labelled truth: documents, decisions, structured changes, people and entities.
+
+    - ``documents``: every Slack message and reply, Jira issue and comment, HubSpot deal and
+      note, Salesforce opportunity, note, task and content note, with its connector record id,
+      plain text, labelled ``sentences`` and a document ``label``: the strongest sentence label
+      (decision > proposal > hypothetical > negated > reported > question > chatter), or
+      ``structured`` for an issue or deal whose only decision content is a transition.
+      ``reachable`` is false in channels the bot cannot read.
+    - ``decisions``: cluster id -> one decision (``statement``, ``status`` decided / rejected /
+      reversed / superseded, ``rationale``, rejected ``alternatives``, ``deciders`` as person
+      keys, ``about`` as entity names, ``supersedes`` / ``superseded_by``); ``documents`` are
+      the record ids that state it, ``mentions`` add the proposals it settles.
+    - ``structured``: status, resolution and stage changes with the connector's fact id;
+      ``is_decision`` marks resolutions and closed won/lost, ``decision`` links a text cluster.
+    - ``people``: person key -> name, emails, and per tool the native id and ``record_id``.
+    - ``entities``: canonical name -> the surface spellings that occur in the texts and CRM.
+    """
 
     seed: int
     now: str

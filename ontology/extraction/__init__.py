@@ -4,11 +4,11 @@
 splitting by default, or an installed statistical pipeline whose parser and NER then run where
 the cheap rules need them) out of components registered with ``@Language.factory``:
 
+* ``siphon_cues`` — sentence splitting (punctuation and line breaks) and per-sentence rules:
+  decision, proposal, rejection and reversal phrases, questions, hypotheticals, conditionals,
+  reported speech, negated decisions, rationale, alternatives, named deciders;
 * ``siphon_entities`` — gazetteer of known entities (refreshed in place), rules for @mentions,
   issue keys, URLs, channels, a technology/vendor lexicon and proper-name shapes;
-* ``siphon_cues`` — per-sentence rules: decision, proposal, rejection and reversal phrases,
-  questions, hypotheticals, conditionals, reported speech, negated decisions, rationale,
-  alternatives, named deciders;
 * ``siphon_statistical`` — optional parser/tagger/NER on flagged sentences;
 * ``siphon_classifier`` — a small trained text classifier (ConDec) scoring sentences;
 * ``siphon_decisions`` — combines rules and classifier, adds context across sentences;

@@ -1,7 +1,7 @@
 """The spaCy components, registered by name with typed config (``@Language.factory``), so the
 pipeline is assembled from config (see ``_pipeline.pipeline_config``).
 
-    sentencizer -> siphon_cues -> siphon_entities -> [siphon_statistical] -> siphon_classifier
+    siphon_cues (sentences + rules) -> siphon_entities -> [siphon_statistical] -> siphon_classifier
                 -> siphon_decisions -> siphon_hearst -> siphon_relations
 """
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import numpy
-from spacy.attrs import IDX, IS_SPACE, LENGTH, LOWER, SENT_START
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, LOWER, ORTH, SENT_START
 from spacy.tokens import Doc
 
 from ontology._model import DecisionStatus, ExtractedDecision
@@ -205,11 +205,18 @@ _CODE = re.compile(
 )
 
 
-class SentenceAnalyzer:
-    """The ``siphon_cues`` component: runs the cheap rules over every sentence.
+#: Tokens that end a sentence (the sentencizer's defaults that occur in chat and tickets).
+SENTENCE_END = (".", "!", "?", "...", "…", "?!", "!?", "!!", "??", "!!!", "???", "。", "！", "？")
 
-    Sentence bounds and words come from one ``Doc.to_array`` call per document: iterating
-    ``doc.sents`` and tokens in Python costs more than all the rules together.
+
+class SentenceAnalyzer:
+    """The ``siphon_cues`` component: splits sentences (unless something before it did) and runs
+    the cheap rules over every sentence.
+
+    Sentence bounds and words come from one ``Doc.to_array`` call per document: the spaCy
+    sentencizer, ``doc.sents`` and token objects cost more here than all the rules together.
+    Splitting follows the sentencizer's rule (a sentence ends after ``SENTENCE_END``, closing
+    punctuation stays with it) and also ends a sentence at a line break.
     """
 
     def __init__(self, name: str = "siphon_cues", *, max_sentence_chars: int = 1500) -> None:
@@ -222,16 +229,31 @@ class SentenceAnalyzer:
         n = len(doc)
         if n == 0:
             return doc
-        arr = doc.to_array([SENT_START, IDX, LENGTH, LOWER, IS_SPACE])
-        starts = [int(i) for i in numpy.flatnonzero(arr[:, 0] == 1)]
-        if not starts or starts[0] != 0:
-            starts.insert(0, 0)
+        arr = doc.to_array([SENT_START, IDX, LENGTH, LOWER, IS_SPACE, IS_PUNCT, ORTH])
         idx = arr[:, 1].tolist()
         length = arr[:, 2].tolist()
         lower = arr[:, 3].tolist()
         space = arr[:, 4].tolist()
+        st.token_starts = idx
+        st.token_lengths = length
         strings = doc.vocab.strings
         text = text_of(doc)
+        preset = doc.has_annotation("SENT_START")
+        if preset:
+            starts = [int(i) for i in numpy.flatnonzero(arr[:, 0] == 1)]
+        else:
+            punct = arr[:, 5].tolist()
+            ends = {strings.add(p) for p in SENTENCE_END}
+            starts = [0]
+            after_end = False
+            for i, orth in enumerate(arr[:, 6].tolist()):
+                if after_end and not punct[i] and not space[i]:
+                    starts.append(i)
+                    after_end = False
+                if orth in ends:
+                    after_end = True
+        if not starts or starts[0] != 0:
+            starts.insert(0, 0)
         # a line break ends a sentence too (bullets, pasted lists, Jira descriptions)
         breaks = (
             [
@@ -239,7 +261,7 @@ class SentenceAnalyzer:
                 for i in range(n - 1)
                 if space[i] and "\n" in strings[lower[i]] and i + 1 not in starts
             ]
-            if "\n" in text
+            if "\n" in text and not preset
             else []
         )
         if breaks:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from spacy.attrs import IDX, LENGTH
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -148,19 +149,24 @@ class EntityFinder:
     # -- the component --------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
         st = state_of(doc)
+        if not st.token_starts and len(doc):
+            arr = doc.to_array([IDX, LENGTH])
+            st.token_starts, st.token_lengths = arr[:, 0].tolist(), arr[:, 1].tolist()
+        text = text_of(doc)
         found: list[Mention] = []
         for matcher in (self.any_case, self.exact):
             for match_id, start, end in matcher(doc):
                 key = self.nlp.vocab.strings[match_id]
                 label, source, entity_id = self._labels[key]
-                span = doc[start:end]
+                start_char = st.token_starts[start]
+                end_char = st.token_starts[end - 1] + st.token_lengths[end - 1]
                 found.append(
                     Mention(
-                        span.start_char,
-                        span.end_char,
+                        start_char,
+                        end_char,
                         start,
                         end,
-                        span.text,
+                        text[start_char:end_char],
                         label,
                         "gazetteer" if source == "gazetteer" else "rule",
                         PRIORITY[source],
@@ -176,6 +182,7 @@ class EntityFinder:
 
     def _regex_mentions(self, doc: Doc) -> list[Mention]:
         text = text_of(doc)
+        st = state_of(doc)
         out: list[Mention] = []
         taken: list[tuple[int, int]] = []
 
@@ -184,16 +191,14 @@ class EntityFinder:
                 end -= 1
             if end <= start or any(s < end and start < e for s, e in taken):
                 return
-            span = doc.char_span(start, end, alignment_mode="expand")
-            if span is None:
-                return
+            tok_start, tok_end = st.token_range(start, end)
             taken.append((start, end))
             out.append(
                 Mention(
                     start,
                     end,
-                    span.start,
-                    span.end,
+                    tok_start,
+                    tok_end,
                     shown or text[start:end],
                     label,
                     "rule",
@@ -233,6 +238,7 @@ class EntityFinder:
         A regex finds the candidate words (those with a capital, digit or dot), so only they
         are looked at in Python."""
         text = text_of(doc)
+        st = state_of(doc)
         words: list[tuple[int, int, str]] = []
         for m in _SHAPE.finditer(text):
             word = m.group(0)
@@ -277,20 +283,19 @@ class EntityFinder:
                 label = "PERSON"
             else:
                 label = "NAME"
-            span = doc.char_span(start, end, alignment_mode="expand")
-            if span is not None:
-                out.append(
-                    Mention(
-                        start,
-                        end,
-                        span.start,
-                        span.end,
-                        text[start:end],
-                        label,
-                        "rule",
-                        PRIORITY["shape"],
-                    )
+            tok_start, tok_end = st.token_range(start, end)
+            out.append(
+                Mention(
+                    start,
+                    end,
+                    tok_start,
+                    tok_end,
+                    text[start:end],
+                    label,
+                    "rule",
+                    PRIORITY["shape"],
                 )
+            )
             i = j
         return out
 

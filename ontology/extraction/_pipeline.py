@@ -50,9 +50,8 @@ def pipeline_config(
     ``classifier`` is a trained classifier directory ("" = the shipped ConDec model, None =
     rules only).
     """
-    pipeline = ["sentencizer", "siphon_cues", "siphon_entities"]
+    pipeline = ["siphon_cues", "siphon_entities"]
     components: dict[str, dict[str, Any]] = {
-        "sentencizer": {"factory": "sentencizer"},
         "siphon_cues": {"factory": "siphon_cues", "max_sentence_chars": 1500},
         "siphon_entities": {
             "factory": "siphon_entities",
@@ -232,11 +231,9 @@ class Extractor:
                 tok.is_sent_start = i == 0
             return doc
 
-        names = [n for n in self.nlp.pipe_names if n != "sentencizer"]
-        with self.nlp.select_pipes(enable=names):
-            for doc in self.nlp.pipe((one_sentence(t) for t in texts), batch_size=batch_size):
-                sentences = state_of(doc).sentences
-                yield sentences[0].label if sentences else "none"
+        for doc in self.nlp.pipe((one_sentence(t) for t in texts), batch_size=batch_size):
+            sentences = state_of(doc).sentences
+            yield sentences[0].label if sentences else "none"
 
 
 def _result(document_id: str, st: DocState) -> DocumentExtraction:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -85,6 +86,15 @@ class DocState:
     isa: list[IsaCandidate] = field(default_factory=list)
     relations: list[RelationCandidate] = field(default_factory=list)
     confirmation: Confirmation | None = None
+    token_starts: list[int] = field(default_factory=list)  # char offset of each token
+    token_lengths: list[int] = field(default_factory=list)
+
+    def token_range(self, start: int, end: int) -> tuple[int, int]:
+        """The tokens covering chars ``start:end`` (like ``char_span(alignment_mode="expand")``)."""
+        starts = self.token_starts
+        first = max(0, bisect_right(starts, start) - 1)
+        last = bisect_left(starts, end)
+        return first, max(first + 1, last)
 
 
 def state_of(doc: Doc) -> DocState:

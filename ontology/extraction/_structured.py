@@ -19,9 +19,9 @@ The rule — which transitions are decisions:
 The statement is the record's title (the thing decided about); status and polarity say what
 became of it; ``from_state``/``to_state`` keep the transition; the decider is the fact's
 actor (``deciders`` stays empty: ``fact_id`` leads to the actor's account, which is more precise
-than a name) and ``decided_at`` the fact's time. The rationale is the fact's ``reason`` (closed-lost reason,
-resolution note), else a reason property of the record, else the text of the last comment
-made up to 10 minutes after the transition when that comment gives a reason.
+than a name) and ``decided_at`` the fact's time. The rationale is the fact's ``reason``
+(closed-lost reason, resolution note), else a reason property of the record, else the text of
+the last comment made up to 10 minutes after the transition when that comment gives a reason.
 """
 
 from __future__ import annotations

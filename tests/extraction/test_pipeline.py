@@ -33,7 +33,6 @@ MODELS = Path(DEFAULT_MODEL_DIR).parent
 
 def test_assembled_from_registered_factories(extractor: Extractor) -> None:
     assert extractor.nlp.pipe_names == [
-        "sentencizer",
         "siphon_cues",
         "siphon_entities",
         "siphon_classifier",

@@ -154,8 +154,10 @@ RULES: tuple[_Rule, ...] = (
         "decided",
         0.95,
         _r(
-            r"\b(?:(?:the|our|my)\s+)?(?:final\s+)?(?:decision(?:\s+(?:is|was|has\s+been)|\s*:)|decided\s*:)"
-            r"(?:\s+(?:to|that))?"
+            r"\b(?:(?:the|our|my)\s+)?(?:final\s+)?(?:decision\s+(?:is|was|has\s+been)"
+            r"(?:\s+(?:made|taken|reached)(?=\s+(?:to|that)\b))?"
+            r"(?!\s+(?:made|taken|reached|final|pending|open|still|not|yet|a|the|for|about|on|"
+            r"up|due|expected|tbd)\b)|decision\s*:|decided\s*:)(?:\s+(?:to|that))?"
         ),
         name="decision is",
     ),
@@ -608,7 +610,7 @@ NEGATED_DECISION = _r(
     r"not\s+(?:yet\s+)?(?:decided|final|settled|agreed)|undecided|no\s+decision|"
     r"(?:yet|still)\s+to\s+(?:decide|agree|be\s+decided)|still\s+(?:deciding|discussing|debating|"
     r"undecided|figuring\s+out|evaluating|open)|tbd|to\s+be\s+(?:decided|determined|confirmed)|"
-    r"up\s+in\s+the\s+air|open\s+question|no\s+consensus|not\s+sure\s+(?:yet|if|whether)|"
+    r"up\s+in\s+the\s+air|open\s+question|no\s+consensus|not\s+sure\s+(?:yet|if|whether|we|that|about)|"
     r"(?:need|needs|have|has)\s+to\s+decide|decide\s+later|pending\s+(?:a\s+)?decision|"
     r"can't\s+decide|nothing\s+(?:is\s+|has\s+been\s+)?(?:decided|final))\b"
 )

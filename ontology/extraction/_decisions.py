@@ -355,8 +355,8 @@ class DecisionFinder:
         deadline = find_deadline(cues.text, ref, sprint_days=self.sprint_days)
         if deadline is not None and statement.endswith(deadline.text):
             statement = clean_statement(statement[: -len(deadline.text)])
-        if not statement:
-            return None
+        if not statement or _EMPTY_STATEMENT.fullmatch(statement.lower()):
+            return None  # "Maybe later.", "let's see": nothing was decided or proposed
         alternatives = list(cues.alternatives)
         for item in cues.considered:
             if item not in alternatives and item.lower() not in statement.lower():
@@ -443,6 +443,12 @@ class DecisionFinder:
             if not prev.question:
                 return clean_rationale(prev.text) or None
         return None
+
+
+_EMPTY_STATEMENT = re.compile(
+    r"(?:(?:later|sometime|soon|tomorrow|today|now|eventually|then|again|too|also|both|"
+    r"either|maybe|so|yes|no|ok|not|it|this|that|there|here|see|the\s+same)\W*)+"
+)
 
 
 def _points_back(info: SentenceInfo) -> bool:

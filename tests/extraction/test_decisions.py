@@ -197,6 +197,9 @@ def test_proposals(extractor: Extractor, text: str, statement: str) -> None:
         "We haven't decided yet whether the ledger rebuild happens this quarter.",
         "No decision on the service mesh until Lukas is back from leave.",
         "Still undecided between Kafka and Pulsar, let's discuss Thursday.",
+        "Not sure we should use Kafka.",
+        "The decision was made last year, nobody remembers why.",
+        "Maybe later.",
         # reported speech
         "Tom said they decided to go with Postgres.",
         "I heard we're going with Kafka.",

@@ -33,7 +33,7 @@ class _Rule:
     pattern: re.Pattern[str]
     verb: str = ""  # prepended to the statement ("going with X" -> "go with X")
     negated: bool = False  # the cue itself says "not": polarity do_not
-    content: Literal["after", "before"] = "after"
+    content: Literal["after", "before", "all"] = "after"  # where the statement is
     explicit: bool = True  # an explicit decision phrase (not an inference from form)
     name: str = ""
     # the text replaces an earlier decision with this one: status decided, the cue kept as
@@ -350,8 +350,10 @@ RULES: tuple[_Rule, ...] = (
         "proposed",
         0.8,
         _r(
-            r"\b(?:i|we)\s*(?:would\s+|'d\s+|'ll\s+|want\s+to\s+|would\s+like\s+to\s+|'d\s+like\s+to\s+)?"
-            r"(?:propose|suggest|recommend)(?:\s+that)?(?:\s+we)?(?:\s+(?:should|could))?\b"
+            r"\b(?:(?:i|we)\s*(?:would\s+|'d\s+|'ll\s+|want\s+to\s+|would\s+like\s+to\s+|"
+            r"'d\s+like\s+to\s+)?(?:propose|suggest|recommend)(?:\s+that)?(?:\s+we)?"
+            r"(?:\s+(?:should|could))?|i\s*(?:'d|would)\s+(?:like|love|prefer)\s+(?:us\s+)?to|"
+            r"i\s+want\s+(?:us\s+)?to)\b"
         ),
         name="i propose",
     ),
@@ -486,10 +488,15 @@ RULES = (
     ),
     _Rule(
         "decided",
-        0.6,
-        _r(r"\b(?:moves|changes|switches|migrates)\s+(?:over\s+)?to\b"),
+        0.65,
+        _r(
+            r"(?<!\bto\s)(?<!\bwe\s)(?<!\bi\s)(?<!you\s)(?<!they\s)(?<!'ll\s)(?<!will\s)"
+            r"(?<!\bcan\s)(?<!must\s)(?<!should\s)(?<!could\s)(?<!would\s)(?<!might\s)"
+            r"(?<!\bmay\s)\b(?:moves?|changes?|switch(?:es)?|migrates?)\s+(?:over\s+)?"
+            r"(?:from\s+[^,;:]{1,40}?\s+)?to\b"
+        ),
         explicit=False,
-        content="before",
+        content="all",
         name="moves to",
     ),
 )
@@ -574,7 +581,7 @@ _NEEDLES: dict[str, tuple[str, ...]] = {
     "we don't": ("don't", "do not"),
     "we use": ("use", "using"),
     "i will": ("will", "'ll", "going to"),
-    "i propose": ("propos", "suggest", "recommend"),
+    "i propose": ("propos", "suggest", "recommend", "like", "love", "prefer", "want"),
     "proposal:": (
         "proposal",
         "suggestion",
@@ -600,7 +607,7 @@ _NEEDLES: dict[str, tuple[str, ...]] = {
     "per the decision": ("decision",),
     "confirmed:": ("confirmed",),
     "starting": ("starting", "from", "as of", "effective", "beginning"),
-    "moves to": ("moves", "changes", "switches", "migrates"),
+    "moves to": ("move", "change", "switch", "migrate"),
 }
 
 NEGATED_DECISION = _r(
@@ -620,7 +627,8 @@ REPORTED = _r(
     r"allegedly|according\s+to|word\s+is|someone\s+said|they\s+say|i\s+read\s+that)\b"
 )
 HYPOTHETICAL = _r(
-    r"\b(?:if\s+(?:we|i|they)\s+(?:were|had)|were\s+we\s+to|would\s+have|could\s+have|"
+    r"\b(?:if\s+(?:we|i|they|it|you|[a-z]+)\s+(?:\w+ed|did|could|had|were|went|took|made|"
+    r"ran|got|paid|chose|built)\b|if\s+(?:we|i|they)\s+(?:were|had)|were\s+we\s+to|would\s+have|could\s+have|"
     r"should\s+have|might\s+have|we'd|we\s+would|would\s+be|hypothetically|in\s+theory|"
     r"theoretically|imagine|suppose|supposing|in\s+an\s+ideal\s+world|if\s+only|i\s+wish|"
     r"wish\s+we|in\s+a\s+perfect\s+world)\b"
@@ -631,6 +639,10 @@ CONDITIONAL = _r(
 )
 REQUEST = _r(
     r"\bplease\s*[.!]*$|\b(?:can\s+you|could\s+you|would\s+you|will\s+you|you\s+should|can\s+someone|could\s+someone)\b"
+)
+_ASKING_FEEDBACK = _r(
+    r"[,;:\-—]?\s*(?:thoughts|wdyt|objections|any\s+objections|opinions|ok|okay|right|"
+    r"agreed|makes\s+sense|sound\s+good|sounds\s+good|yes\s+or\s+no)\s*\?+\s*$"
 )
 RELAY = _r(
     r"^\s*(?:fyi|heads\s+up|psa)\b|\b(?:details\s+in|see\s+the|more\s+in\s+the|"
@@ -779,7 +791,7 @@ class Cue:
     end: int
     verb: str = ""
     negated: bool = False
-    content: Literal["after", "before"] = "after"
+    content: Literal["after", "before", "all"] = "after"
     explicit: bool = True
     name: str = ""
     supersedes: bool = False
@@ -1097,7 +1109,15 @@ def analyze(text: str, words: list[str]) -> SentenceCues:
     out = SentenceCues(text=text, words=words, main_end=len(text))
     stripped = norm.rstrip()
     begin = _first_word_index(norm)
-    out.question = stripped.endswith("?") or bool(QUESTION_START.match(norm[begin:]))
+    # "I'd suggest we X, thoughts?": asking for feedback on a proposal, not a question
+    asking = _ASKING_FEEDBACK.search(norm)
+    body_end = asking.start() if asking else len(stripped)
+    out.main_end = min(out.main_end, body_end)
+    out.question = (
+        norm[:body_end].rstrip().endswith("?")
+        or (asking is None and stripped.endswith("?"))
+        or bool(QUESTION_START.match(norm[begin:]))
+    )
     out.negated_decision = _found(NEGATED_DECISION, _NEGATED_NEEDLES, norm)
     out.request = _found(REQUEST, _REQUEST_NEEDLES, norm)
     out.rationale_opener = bool(RATIONALE_OPENER.match(norm[begin:]))
@@ -1294,7 +1314,9 @@ _NOT_IMPERATIVE_NEXT = frozenset(
 
 def _content(text: str, cue: Cue, cues: SentenceCues) -> str:
     """The text a cue governs: after it ("decided to X") or before it ("X was approved")."""
-    if cue.content == "before":
+    if cue.content == "all":
+        raw = text[cues.main_start : cues.main_end]
+    elif cue.content == "before":
         start = cues.main_start if cues.main_start < cue.start else 0
         raw = text[start : cue.start]
     else:

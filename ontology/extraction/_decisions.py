@@ -64,6 +64,19 @@ def judge(cues: SentenceCues, scores: dict[str, float] | None, min_confidence: f
     rest = ("pro", "con", "issue", "none")
     fallback = _argmax(scores, rest) if scores else "none"
     if cues.question and not cues.proposal_question:
+        cue = cues.cue
+        if (
+            cue is not None
+            and cue.kind == "proposed"
+            and scores is not None
+            and not cues.hypothetical
+            and scores["alternative"] >= max(0.3, scores["issue"])
+        ):
+            # "Can we use Statuspage instead of the manual email list?": the classifier reads
+            # it as an option put forward, not as an open issue
+            confidence = round(0.5 * cue.strength + 0.5 * scores["alternative"], 3)
+            if confidence >= min_confidence:
+                return Judgement("alternative", "proposed", confidence)
         return Judgement("issue" if scores is None or fallback in ("issue", "none") else fallback)
     if cues.negated_decision or cues.reported:
         return Judgement(fallback)
@@ -84,8 +97,8 @@ def judge(cues: SentenceCues, scores: dict[str, float] | None, min_confidence: f
             strength -= 0.1
     if cues.request and kind != "proposed":
         return Judgement(fallback)
-    if cues.hypothetical and kind != "proposed":
-        return Judgement(fallback)
+    if cues.hypothetical:
+        return Judgement(fallback)  # "If we moved to Kafka we could replay the ledger"
 
     if kind is None:
         if scores is None or pd is None or pa is None:

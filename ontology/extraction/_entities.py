@@ -247,7 +247,7 @@ class EntityFinder:
                 word, end = word[:-1], end - 1
             if word.endswith("'s"):
                 word, end = word[:-2], end - 2
-            if (len(word) < 2 and not word.isupper()) or len(word) > 40:
+            if len(word) < 2 or len(word) > 40:
                 continue
             low = word.lower()
             if low in _NOT_NAMES or low in STOP_WORDS or not _name_like(word):

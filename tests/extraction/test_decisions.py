@@ -173,6 +173,11 @@ def test_superseding_decisions(extractor: Extractor, text: str, cue: str) -> Non
         ),
         ("How about we run the nightly batch at 03:00?", "we run the nightly batch at 03:00"),
         ("I think we should switch internal calls to gRPC.", "switch internal calls to gRPC"),
+        ("I'd like to move all infra to Terraform modules.", "move all infra to Terraform modules"),
+        (
+            "I'd suggest we show the arrival date on every payout, thoughts?",
+            "show the arrival date on every payout",
+        ),
     ],
 )
 def test_proposals(extractor: Extractor, text: str, statement: str) -> None:
@@ -192,6 +197,7 @@ def test_proposals(extractor: Extractor, text: str, statement: str) -> None:
         # hypotheticals
         "If we were to use Kafka, we would need more ops people.",
         "If we moved to gRPC we'd also need a schema registry.",
+        "If we moved to Kafka we could replay the whole ledger.",
         # negated decisions
         "We haven't decided yet.",
         "We haven't decided yet whether the ledger rebuild happens this quarter.",
@@ -353,6 +359,11 @@ def test_min_confidence_filters(extractor: Extractor) -> None:
         (
             "Per the payments decision, NL payouts go through Adyen.",
             "NL payouts go through Adyen",
+            "do",
+        ),
+        (
+            "Verified carriers move from T+3 to T+1 payouts by default.",
+            "Verified carriers move from T+3 to T+1 payouts by default",
             "do",
         ),
     ],

@@ -129,8 +129,6 @@ def judge(cues: SentenceCues, scores: dict[str, float] | None, min_confidence: f
     if cues.conditional and status == "decided":
         status = "proposed"
         confidence *= 0.9
-    if cues.hypothetical:
-        confidence *= 0.8
     confidence = round(min(0.99, max(0.01, confidence)), 3)
     if confidence < min_confidence:
         return Judgement(fallback, status, confidence)

@@ -440,6 +440,12 @@ RULES = (
     ),
     _Rule(
         "decided",
+        0.85,
+        _r(r"^\s*(?:as|like\s+we)\s+(?:agreed|decided|discussed)\b[^:.]{0,40}:"),
+        name="as agreed:",
+    ),
+    _Rule(
+        "decided",
         0.8,
         _r(r"^\s*(?:ok(?:ay)?,?\s+|so\s+|then\s+)?(?:going|go)\s+with\b"),
         verb="go with",
@@ -600,6 +606,7 @@ _NEEDLES: dict[str, tuple[str, ...]] = {
     "it would be good to": ("would", "might", "could", "'d", "option", "worth"),
     "could be": ("could", "might", "may"),
     "new rule:": ("rule", "policy", "standard", "guideline", "convention"),
+    "as agreed:": ("agreed", "decided", "discussed"),
     "going with:": ("go",),
     "no more": ("no more",),
     "we're not doing": ("not",),
@@ -1068,38 +1075,44 @@ def find_deciders(text: str) -> list[str]:
     return found
 
 
+_PASSIVE_REJECTION = next(r.pattern for r in RULES if r.name == "was rejected")
+_PASSIVE_NEEDLES = _NEEDLES["was rejected"]
 _ALL_NEEDLES = tuple(sorted({n for ns in _NEEDLES.values() for n in ns}))
 _RULE_NEEDLES = [frozenset(_NEEDLES[r.name]) if r.name in _NEEDLES else None for r in RULES]
 
 
 def _best_cue(norm: str) -> Cue | None:
-    best: Cue | None = None
     present = {n for n in _ALL_NEEDLES if n in norm}
+    found: list[Cue] = []
     for rule, needles in zip(RULES, _RULE_NEEDLES, strict=True):
         if needles is not None and needles.isdisjoint(present):
             continue
-        for m in rule.pattern.finditer(norm):
-            cue = Cue(
-                kind=rule.kind,
-                strength=rule.strength,
-                start=m.start(),
-                end=m.end(),
-                verb=rule.verb,
-                negated=rule.negated,
-                content=rule.content,
-                explicit=rule.explicit,
-                name=rule.name,
-                supersedes=rule.supersedes,
+        m = rule.pattern.search(norm)  # the first match of a rule is enough
+        if m is not None:
+            found.append(
+                Cue(
+                    kind=rule.kind,
+                    strength=rule.strength,
+                    start=m.start(),
+                    end=m.end(),
+                    verb=rule.verb,
+                    negated=rule.negated,
+                    content=rule.content,
+                    explicit=rule.explicit,
+                    name=rule.name,
+                    supersedes=rule.supersedes,
+                )
             )
-            if best is None:
-                best = cue
-                continue
-            # explicit beats inferred; then kind priority; then strength; then earliest
-            key = (cue.explicit, _PRIORITY[cue.kind], cue.strength, -cue.start)
-            best_key = (best.explicit, _PRIORITY[best.kind], best.strength, -best.start)
-            if key > best_key:
-                best = cue
-            break  # first match of a rule is enough
+    if not found:
+        return None
+    # explicit beats inferred; then kind priority; then strength; then earliest
+    best = max(found, key=lambda c: (c.explicit, _PRIORITY[c.kind], c.strength, -c.start))
+    if best.kind == "rejected" and best.content == "before":
+        # "Decision: the queue moves to SQS; RabbitMQ is off the table": the decision comes
+        # first, the passive rejection names its alternative (see ``rejected_objects``)
+        earlier = [c for c in found if c.kind == "decided" and c.explicit and c.end <= best.start]
+        if earlier:
+            return max(earlier, key=lambda c: (c.strength, -c.start))
     return best
 
 
@@ -1249,6 +1262,16 @@ def analyze(text: str, words: list[str]) -> SentenceCues:
     if cue is not None and cue.kind == "rejected":
         obj = _content(text, cue, out)
         out.rejected_objects = split_list(obj) if obj else []
+    elif cue is not None and cue.kind == "decided" and _has(_PASSIVE_NEEDLES, norm):
+        # "...moves to SQS; RabbitMQ is off the table because ...": RabbitMQ is an alternative
+        for m in _PASSIVE_REJECTION.finditer(norm, cue.end):
+            cut = max(norm.rfind(p, cue.end, m.start()) for p in ";,:")
+            if cut < 0:
+                continue
+            for item in split_list(clean_statement(text[cut + 1 : m.start()])):
+                if item not in out.alternatives:
+                    out.alternatives.append(item)
+            out.main_end = min(out.main_end, cut)
     out.deciders = find_deciders(text) if _has(_DECIDER_NEEDLES, norm) else []
     if out.rationale is None and cue is not None and cue.content == "after":
         # "Going with Wise over Currencycloud: better spreads and same-day settlement" - the

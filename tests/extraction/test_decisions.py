@@ -417,3 +417,22 @@ def test_code_and_lists_are_not_decisions(extractor: Extractor) -> None:
     assert extractor.extract(text).decisions == []
     lines = extractor.extract("Scope:\n- We decided to use Kafka\n- ops owns the cluster")
     assert [d.statement for d in lines.decisions] == ["use Kafka"]
+
+
+def test_decision_with_a_passive_rejection_of_the_alternative(extractor: Extractor) -> None:
+    text = "Decision: the queue moves to SQS; RabbitMQ is off the table because ops hates it."
+    d = only(extractor.extract(text))
+    assert (d.status, d.statement) == ("decided", "the queue moves to SQS")
+    assert d.alternatives == ["RabbitMQ"]
+    assert d.rationale == "ops hates it"
+
+
+def test_as_agreed_elsewhere(extractor: Extractor) -> None:
+    d = only(
+        extractor.extract("As agreed in Slack: Use Stripe for payouts in GBP instead of Wise.")
+    )
+    assert (d.status, d.statement, d.alternatives) == (
+        "decided",
+        "Use Stripe for payouts in GBP",
+        ["Wise"],
+    )

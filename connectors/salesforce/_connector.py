@@ -43,6 +43,10 @@ MAPPERS: dict[str, Mapper] = {
 }
 
 
+#: A lower bound older than any Salesforce org.
+ALL_OF_TIME = datetime(1999, 1, 1, tzinfo=UTC)
+
+
 class SalesforceConnector(Connector):
     """Salesforce: opportunities with their stage history, tasks and notes, accounts, contacts,
     users (people) and object types."""
@@ -216,10 +220,14 @@ class SalesforceConnector(Connector):
     # -- streams ---------------------------------------------------------------------------
 
     def fetch_users(self, since: datetime | None) -> Iterator[Account]:
-        """Users changed since the cursor; inactive users come as deleted accounts."""
+        """Users changed since the cursor; inactive users come as deleted accounts.
+
+        The first sync reads every user, not just those changed within ``initial_history``:
+        people who have not touched their profile for years still own deals and write notes.
+        """
         spec = SPECS["User"]
         ctx = self.context(spec)
-        for batch in self.changed(spec, since):
+        for batch in self.changed(spec, since or ALL_OF_TIME):
             yield from self.map_each(batch, lambda row: user_account(row, ctx), id_of=self._id_of)
 
     def fetch_containers(self, since: datetime | None) -> Iterator[Container]:

@@ -732,6 +732,19 @@ def test_accounts_contacts_and_users(org: respx.MockRouter, sleeps: list[float])
     assert "IsDeleted" not in soql(user_query.calls[0])
 
 
+def test_first_sync_reads_every_user_not_only_recent_ones(
+    org: respx.MockRouter, sleeps: list[float]
+) -> None:
+    token_route(org)
+    user_query = org.get(f"{V}/query").mock(return_value=ok([]))
+    connector = make(sleeps, objects=["User"], initial_history="30d")
+    assert list(connector.fetch_users(None)) == []
+    # a user untouched for years still owns deals: no initial_history bound on people
+    assert "SystemModstamp >= 1999-01-01T00:00:00Z" in soql(user_query.calls[0])
+    list(connector.fetch_users(SINCE))
+    assert f"SystemModstamp >= {SINCE.strftime('%Y-%m-%dT%H:%M:%S')}Z" in soql(user_query.calls[1])
+
+
 def test_object_types_with_opportunity_stages(org: respx.MockRouter, sleeps: list[float]) -> None:
     token_route(org)
     org.get(f"{V}/query").mock(

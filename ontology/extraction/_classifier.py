@@ -11,7 +11,6 @@ buckets): a sparse linear model, CPU-cheap (~800k words/s here) and ~2 MB on dis
 
 from __future__ import annotations
 
-import json
 import random
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -209,10 +208,3 @@ def train_classifier(
             batch = train[start : start + batch_size]
             nlp.update(batch, sgd=optimizer, drop=0.0)
     return SentenceClassifier(nlp)
-
-
-def read_meta(path: str | Path) -> dict[str, object]:
-    """The classifier's ``meta.json`` (training data, sizes, figures)."""
-    meta = json.loads((Path(path) / "meta.json").read_text(encoding="utf-8"))
-    assert isinstance(meta, dict)
-    return meta

@@ -232,15 +232,3 @@ class RelationFinder:
 def make_relations(nlp: Language, name: str, window: int) -> RelationFinder:
     """Subject-verb-object relations between mentions (parse, else a token window)."""
     return RelationFinder(name, window)
-
-
-def component_names() -> list[str]:
-    return [
-        "siphon_entities",
-        "siphon_cues",
-        "siphon_statistical",
-        "siphon_classifier",
-        "siphon_decisions",
-        "siphon_hearst",
-        "siphon_relations",
-    ]

@@ -429,7 +429,11 @@ def sync_connector(
             report.resumed_pending = True
             log.info("sync.resume_pending connector=%s", name)
             pipeline.run()
-        pipeline.run(_source(connector, stop, counts))
+        # One dlt run per stream, in the connector's order (people and channels before the
+        # documents that refer to them): dlt starts a package's jobs in directory order, and
+        # resolution must see the same order on every run for a restart to rebuild the same graph.
+        for stream in connector.streams():
+            pipeline.run(_source(connector, stop, counts).with_resources(stream.name))
     except Exception as exc:
         cause = _root_cause(exc)
         if isinstance(cause, SyncStopped):

@@ -925,7 +925,10 @@ def _resolve_known(entities: EntityIndex, surface: str) -> str | None:
 def _deciders(info: DecisionInfo, people: PeopleIndex) -> list[tuple[str, str, str | None]]:
     """(person, role, account) for a decision's deciders over all its sources."""
     out: dict[str, tuple[str, str | None]] = {}
-    for source in info.sources.values():
+    # Earliest statement first: the same person's account must not depend on whether the
+    # sources were built up in memory or reloaded from the graph (a restarted process).
+    ordered = sorted(info.sources.items(), key=lambda kv: (kv[1].at or datetime.min, kv[0]))
+    for _, source in ordered:
         for token in source.deciders:
             role, how, value = token.split("\t", 2)
             if how == "account":
@@ -1131,7 +1134,7 @@ def _load_decisions(store: GraphStore) -> list[DecisionInfo]:
         "x.statement AS statement, x.status AS status, x.rationale AS rationale, "
         "x.alternatives AS alternatives, x.decided_at AS decided_at, x.confidence AS confidence, "
         "x.origin AS origin, x.polarity AS polarity, x.deadline AS deadline, "
-        "x.updated_at AS updated_at"
+        "x.updated_at AS updated_at, x.reversal_cue AS reversal_cue"
     ):
         status = r["status"] or "decided"
         decisions[r["id"]] = DecisionInfo(
@@ -1147,6 +1150,7 @@ def _load_decisions(store: GraphStore) -> list[DecisionInfo]:
             deadline=r["deadline"],
             updated_at=r["updated_at"],
             base_status="decided" if status == "superseded" else status,
+            supersedes_reason=r["reversal_cue"],
         )
     for r in store.rows(
         "MATCH (x:Decision)-[s:STATED_IN]->(d:Document) RETURN x.id AS x, d.id AS d, "

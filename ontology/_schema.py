@@ -142,6 +142,7 @@ NODE_TABLES: tuple[NodeTable, ...] = (
             ("polarity", S),
             ("deadline", DT),
             ("updated_at", T),
+            ("reversal_cue", S),
         ),
         "a decision; origin is 'text' (found by NLP) or 'structured' (a status transition, ...)",
     ),
@@ -271,26 +272,45 @@ V2_COLUMNS: tuple[tuple[str, str, ColumnType], ...] = (
 )
 
 
+#: Columns added by migration 3: the words that said a decision reverses or replaces an
+#: earlier one, kept even when that earlier decision is not (yet) in the graph.
+V3_COLUMNS: tuple[tuple[str, str, ColumnType], ...] = (("Decision", "reversal_cue", S),)
+
+_LATER_COLUMNS = {(name, column) for name, column, _ in (*V2_COLUMNS, *V3_COLUMNS)}
+
+
+def _v1_node(table: NodeTable) -> NodeTable:
+    columns = tuple(c for c in table.columns if (table.name, c[0]) not in _LATER_COLUMNS)
+    return NodeTable(table.name, columns, table.description)
+
+
 def _v1_rel(table: RelTable) -> RelTable:
-    added = {column for name, column, _ in V2_COLUMNS if name == table.name}
-    columns = tuple(c for c in table.columns if c[0] not in added)
+    columns = tuple(c for c in table.columns if (table.name, c[0]) not in _LATER_COLUMNS)
     return RelTable(table.name, table.source, table.target, columns, table.description)
+
+
+def _add_columns(columns: tuple[tuple[str, str, ColumnType], ...]) -> tuple[str, ...]:
+    return tuple(
+        f"ALTER TABLE `{name}` ADD IF NOT EXISTS {column} {kind}" for name, column, kind in columns
+    )
 
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
         "schema v1: the analyst contract",
-        tuple(t.ddl() for t in NODE_TABLES) + tuple(_v1_rel(t).ddl() for t in REL_TABLES),
+        tuple(_v1_node(t).ddl() for t in NODE_TABLES) + tuple(_v1_rel(t).ddl() for t in REL_TABLES),
     ),
     Migration(
         2,
         "schema v2: resolution provenance (the account behind AUTHORED, MENTIONS_PERSON and "
         "DECIDED_BY; what each STATED_IN source said: deciders, about, confidence, stated_at)",
-        tuple(
-            f"ALTER TABLE `{name}` ADD IF NOT EXISTS {column} {kind}"
-            for name, column, kind in V2_COLUMNS
-        ),
+        _add_columns(V2_COLUMNS),
+    ),
+    Migration(
+        3,
+        "schema v3: Decision.reversal_cue (why a decision reverses or replaces an earlier one)",
+        _add_columns(V3_COLUMNS),
     ),
 )
 

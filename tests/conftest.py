@@ -53,7 +53,7 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     # dlt keeps global state under these; point them into the test's tmp dir.
     monkeypatch.setenv("DLT_DATA_DIR", str(tmp_path / "dlt-data"))
-    monkeypatch.setenv("RUNTIME__LOG_LEVEL", "WARNING")
+    monkeypatch.setenv("RUNTIME__LOG_LEVEL", "ERROR")
     work = tmp_path / "cwd"
     work.mkdir()
     monkeypatch.chdir(work)

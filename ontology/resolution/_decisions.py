@@ -170,6 +170,7 @@ class DecisionInfo:
             "polarity": self.polarity,
             "deadline": self.deadline,
             "updated_at": self.updated_at,
+            "reversal_cue": self.supersedes_reason,
         }
 
 

@@ -172,9 +172,9 @@ def test_edge_to_an_unwritten_node_creates_a_placeholder(store: GraphStore) -> N
     parent = GraphBatch()
     parent.node("Document", id="d:parent-not-synced-yet", text="Shall we use Kafka?")
     store.write(parent)
-    assert store.execute(
-        "MATCH (:Document {id: 'd:reply'})-[:REPLY_TO]->(p) RETURN p.text"
-    ) == [["Shall we use Kafka?"]]
+    assert store.execute("MATCH (:Document {id: 'd:reply'})-[:REPLY_TO]->(p) RETURN p.text") == [
+        ["Shall we use Kafka?"]
+    ]
 
 
 def test_delete_nodes_with_their_edges(store: GraphStore) -> None:

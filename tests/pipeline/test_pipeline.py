@@ -117,3 +117,19 @@ def test_stop_during_load_leaves_the_rest_pending(state_dir: Path, fake_plugin: 
         assert resumed.ok
         assert resumed.resumed_pending
         assert len(texts(store)) == 10
+
+
+def test_dlt_load_polling_is_shortened() -> None:
+    import inspect
+
+    from dlt.load.load import Load
+
+    from daemon._pipeline import LOAD_POLL_SECONDS
+
+    patched = Load.__init__
+    assert getattr(patched, "_siphon_patched", False)
+    # the private attribute the patch sets must still be what the installed dlt sleeps on
+    original = inspect.getsource(patched.__wrapped__)  # type: ignore[attr-defined]
+    assert "self._run_loop_sleep_duration" in original
+    assert "_run_loop_sleep_duration" in inspect.getsource(Load.load_single_package)
+    assert LOAD_POLL_SECONDS < 0.1

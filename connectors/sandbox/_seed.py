@@ -1654,6 +1654,47 @@ THREADS = (
         "[[d:hiring-hold]] We hold the two backend reqs until the Series B closes.",
     ),
     T("leadership", "-18 09:00", "raj.patel", "[[c]] Board deck draft is in the folder."),
+    # How people name kinds of things in passing ("X such as Y", "Y and other X"): the ontology
+    # learns a concept from two documents that say so, never from one.
+    T(
+        "eng-platform",
+        "-47 15:05",
+        "lukas.meyer",
+        "[[c]] For the analytics feed I benchmarked message brokers such as Kafka, RabbitMQ and "
+        "NATS on our staging cluster; numbers are in the wiki.",
+    ),
+    T(
+        "eng-platform",
+        "-31 10:40",
+        "ben.foster",
+        "[[c]] NATS and other message brokers still need a schema registry story before the "
+        "analytics feed grows.",
+    ),
+    T(
+        "payments",
+        "-41 13:20",
+        "amara.okafor",
+        "[[c]] Payment providers such as Stripe and Adyen now settle SEPA transfers in one day.",
+    ),
+    T(
+        "payments",
+        "-22 16:10",
+        "mei.chen",
+        "[[q]] For the Dutch market, should we also talk to Mollie or other payment providers?",
+    ),
+    T(
+        "incidents",
+        "-36 09:15",
+        "yuki.tanaka",
+        "[[c]] Observability tools like Datadog, Grafana and Sentry all ship a Terraform "
+        "provider, so alerts can live in the repo.",
+    ),
+    T(
+        "incidents",
+        "-16 14:45",
+        "lukas.meyer",
+        "[[c]] Honeycomb is an observability tool we never tried; their tracing demo looked good.",
+    ),
 )
 
 # --- Jira -------------------------------------------------------------------------------------

@@ -48,6 +48,7 @@ _NOUNISH_STOP = (
         )
     )
 )
+_SUBJECT_PRONOUNS = frozenset(words("i we you they he she"))
 _NOT_HYPONYM = frozenset(words("this that it there which what something everything nothing one"))
 _LIST_WORDS = frozenset(("and", "or", ","))
 _RELATION_LABELS = frozenset(
@@ -85,6 +86,12 @@ def _phrase_left(doc: Doc, end_tok: int, lo: int) -> _Phrase | None:
         if tok.is_punct or tok.is_space or tok.lower_ in _NOUNISH_STOP or tok.like_num:
             break
         i -= 1
+    # "I benchmarked message brokers such as ...": with no tagger, a past-tense or -ing word
+    # right after a subject pronoun is the verb, not a modifier ("managed databases" stays).
+    while i < j - 1 and doc[i].lower_.endswith(("ed", "ing")) and i > lo:
+        if doc[i - 1].lower_ not in _SUBJECT_PRONOUNS:
+            break
+        i += 1
     if i == j:
         return None
     span = doc[i:j]

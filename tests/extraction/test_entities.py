@@ -129,6 +129,20 @@ def test_gazetteer_beats_the_lexicon(fresh_extractor: Extractor) -> None:
         ("Kafka is a message broker.", ["Kafka"], "message broker", "is a", 0.44),
         ("Use a managed queue, e.g. SQS.", ["SQS"], "managed queue", "e.g.", 0.33),
         (
+            "I benchmarked message brokers such as Kafka and NATS.",
+            ["Kafka", "NATS"],
+            "message broker",
+            "such as",
+            0.58,
+        ),
+        (
+            "We should use managed databases such as RDS.",
+            ["RDS"],
+            "managed database",
+            "such as",
+            0.58,
+        ),
+        (
             "We need an observability tool like Datadog.",
             ["Datadog"],
             "observability tool",

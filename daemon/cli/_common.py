@@ -123,7 +123,7 @@ def print_rows(
         return
     if fmt is OutputFormat.csv:
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(columns)
         for row in rows:
             writer.writerow([_cell(to_jsonable(v)) for v in row])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from spacy.attrs import IDX, LENGTH
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -177,7 +178,8 @@ class EntityFinder:
         if self.shape_heuristics:
             starts = {info.start for info in st.sentences} or {0}
             found.extend(self._shape_mentions(doc, starts))
-        st.mentions = resolve_overlaps(found + st.mentions)
+        found = _shape_remainders(found, text, st)
+        st.mentions = join_adjacent(resolve_overlaps(found + st.mentions), text, st)
         return doc
 
     def _regex_mentions(self, doc: Doc) -> list[Mention]:
@@ -315,6 +317,83 @@ def _odd_shape(text: str) -> bool:
     if "." in text.strip(".") and text.split(".")[-1].isalpha() and text[0].isalpha():
         return True
     return any(c.isupper() for c in text[1:]) and any(c.islower() for c in text)
+
+
+def _shape_remainders(mentions: list[Mention], text: str, st: Any) -> list[Mention]:
+    """A capitalized run that contains a lexicon hit ("AWS Secrets Manager" around "AWS")
+    loses to it in overlap resolution; keep the words outside the hit as their own shape
+    mention so ``join_adjacent`` can put the product name back together."""
+    shape = PRIORITY["shape"]
+    stronger = [m for m in mentions if m.priority < shape]
+    out = list(mentions)
+    for m in mentions:
+        if m.priority != shape:
+            continue
+        inside = sorted(
+            k for k in ((s.start, s.end) for s in stronger) if m.start <= k[0] and k[1] <= m.end
+        )
+        if not inside:
+            continue
+        cursor = m.start
+        for start, end in [*inside, (m.end, m.end)]:
+            piece = text[cursor:start].strip()
+            if piece and piece[0].isupper():
+                left = text.index(piece, cursor)
+                tok_start, tok_end = st.token_range(left, left + len(piece))
+                out.append(
+                    Mention(
+                        left, left + len(piece), tok_start, tok_end, piece, m.label, m.source, shape
+                    )
+                )
+            cursor = max(cursor, end)
+    return out
+
+
+#: Words that follow a product name without being part of it ("Okta SSO", "Stripe API").
+_NOT_A_NAME_PART = frozenset(
+    words("api apis sdk sso saml ui ux cli db sla slas csv json pdf url urls app apps docs bill")
+)
+
+#: Labels that name a thing and may run together into one longer name.
+_JOINABLE = frozenset(("TECH", "PRODUCT", "ORG", "NAME"))
+
+
+def join_adjacent(mentions: list[Mention], text: str, st: object) -> list[Mention]:
+    """Names one space apart are one name: "Grafana" + "Cloud" is Grafana Cloud, "HashiCorp"
+    + "Vault" is HashiCorp Vault. The lexicon knows the vendor; the product is the whole run.
+    A known entity (gazetteer) is never swallowed: its id says exactly what it is."""
+    out: list[Mention] = []
+    for m in mentions:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            # two known names stay two, unless a vendor names its product: "HashiCorp Vault"
+            and (
+                PRIORITY["shape"] in (prev.priority, m.priority)
+                or (prev.label == "ORG" and m.label in ("TECH", "PRODUCT"))
+            )
+            and prev.label in _JOINABLE
+            and m.label in _JOINABLE
+            and prev.entity_id is None
+            and m.entity_id is None
+            and text[prev.end : m.start] == " "
+            and m.text[:1].isupper()
+            and m.text.lower() not in _NOT_A_NAME_PART
+        ):
+            label = "ORG" if prev.label == m.label == "ORG" else "PRODUCT"
+            out[-1] = Mention(
+                prev.start,
+                m.end,
+                prev.tok_start,
+                m.tok_end,
+                text[prev.start : m.end],
+                label,
+                "rule",
+                min(prev.priority, m.priority),
+            )
+            continue
+        out.append(m)
+    return out
 
 
 def resolve_overlaps(mentions: list[Mention]) -> list[Mention]:

@@ -32,6 +32,9 @@ from ontology.resolution._normalize import fold_unicode, short_hash, strip_punct
 
 #: Decisions further apart than this are not the same decision, however alike.
 SAME_DECISION_WINDOW = timedelta(days=14)
+#: One statement whose content words are all in another's ("go with Postgres" / "Postgres for
+#: the ledger service"), about the same thing and this close in time, is the same decision.
+SAME_CORE_WINDOW = timedelta(days=3)
 #: Statement similarity (0-100) to be the same decision: with / without a shared ABOUT entity.
 SAME_WITH_ABOUT = 75.0
 SAME_WITHOUT_ABOUT = 90.0
@@ -182,6 +185,11 @@ class Changes:
     supersede_touched: set[str] = field(default_factory=set)  # SUPERSEDES out-edges to rewrite
 
 
+def _one_contains_the_other(a: str, b: str) -> bool:
+    words_a, words_b = set(a.split()), set(b.split())
+    return bool(words_a and words_b) and (words_a <= words_b or words_b <= words_a)
+
+
 def _jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
@@ -309,6 +317,8 @@ class DecisionIndex:
                 continue
             if bool(info.supersedes_reason) != reversing:
                 continue  # a reversal is never the decision it reverses
+            if (info.origin == "structured") != (stated.origin == "structured"):
+                continue  # a status change is linked by precedent, not merged with what people say
             if (
                 window is not None
                 and info.decided_at is not None
@@ -316,10 +326,19 @@ class DecisionIndex:
             ):
                 continue
             score = statement_similarity(key, info.key)
+            shared = bool(about & info.about())
             if floor is not None:
                 needed = floor
             else:
-                needed = SAME_WITH_ABOUT if about & info.about() else SAME_WITHOUT_ABOUT
+                needed = SAME_WITH_ABOUT if shared else SAME_WITHOUT_ABOUT
+                if (
+                    score < needed
+                    and shared
+                    and info.decided_at is not None
+                    and abs(info.decided_at - stated.decided_at) <= SAME_CORE_WINDOW
+                    and _one_contains_the_other(key, info.key)
+                ):
+                    score = needed  # a terse statement of the same decision stated fully elsewhere
             if score >= needed and (best is None or (score, decision_id) > best):
                 best = (score, decision_id)
         return best[1] if best else None
@@ -441,9 +460,8 @@ class DecisionIndex:
 
     def _superseded_candidate(self, info: DecisionInfo) -> str | None:
         about = info.about()
-        cue_key = statement_key(info.supersedes_reason or "")
         best: tuple[float, datetime, str] | None = None
-        for cand_id in self._candidates(cue_key + " " + info.key, about):
+        for cand_id in self._candidates(info.key, about):
             if cand_id == info.id:
                 continue
             cand = self.decisions[cand_id]
@@ -452,10 +470,9 @@ class DecisionIndex:
             if cand.base_status in ("rejected",) or (cand.superseded_by not in (None, info.id)):
                 continue
             overlap = _jaccard(about, cand.about())
-            text = max(
-                statement_similarity(cue_key, cand.key) if cue_key else 0.0,
-                statement_similarity(info.key, cand.key),
-            )
+            # What is reversed is judged on content: the cue ("moving back to") says *that*
+            # something is reversed, and matching on it links unrelated moves.
+            text = statement_similarity(info.key, cand.key)
             if overlap == 0.0 and text < 60.0:
                 continue
             score = overlap + text / 100.0

@@ -47,6 +47,11 @@ MAX_CANDIDATES = 24
 MAX_ALIASES = 32
 MAX_REASONS = 32
 GENERIC_TYPE = "Thing"
+#: Types whose short form is their first word ("Brightwater" for "Brightwater Freight GmbH").
+ORGANIZATION_TYPES = frozenset(("Organization", "Customer", "Vendor", "Partner", "Competitor"))
+#: A capitalized word in text is typed by its shape, often Product: it may still be the short
+#: form of an organization the connectors' structure knows.
+_SHORT_FORM_TYPES = ORGANIZATION_TYPES | {"Product"}
 _DIGITS = re.compile(r"\d+")
 
 
@@ -105,6 +110,8 @@ class EntityIndex:
         self.by_key: dict[str, str] = {}
         self.postings: dict[str, list[str]] = defaultdict(list)
         self.changed: set[str] = set()
+        # first word of a multi-word organization -> its entity ids (for short forms)
+        self.by_first_word: dict[str, set[str]] = defaultdict(set)
 
     def __len__(self) -> int:
         return len(self.entities)
@@ -114,6 +121,7 @@ class EntityIndex:
         self.by_key.clear()
         self.postings.clear()
         self.changed.clear()
+        self.by_first_word.clear()
         for info in entities:
             self._index(info)
 
@@ -125,6 +133,9 @@ class EntityIndex:
                 self.by_key.setdefault(key, info.id)
         for block in blocking_keys(info.key):
             self.postings[block].append(info.id)
+        words = info.key.split()
+        if len(words) > 1 and info.type in ORGANIZATION_TYPES:
+            self.by_first_word[words[0]].add(info.id)
 
     def get(self, entity_id: str) -> EntityInfo | None:
         return self.entities.get(entity_id)
@@ -146,6 +157,12 @@ class EntityIndex:
                 info.type = kind
                 self.changed.add(info.id)
             return Resolution(known, False, reason)
+        short = self._short_form(key, kind)
+        if short is not None:
+            info, why = short
+            self.by_key[key] = info.id
+            reason = self._add_alias(info, text, why)
+            return Resolution(info.id, False, reason)
         match = self._fuzzy(key, kind)
         if match is not None:
             info, score = match
@@ -172,6 +189,27 @@ class EntityIndex:
             if pair not in out:
                 out[pair] = self.resolve(*pair)
         return out
+
+    def _short_form(self, key: str, kind: str) -> tuple[EntityInfo, str] | None:
+        """An organization named by its first word ("Brightwater" for "Brightwater Freight
+        GmbH"), or its full name after the short form was seen: only when exactly one
+        organization fits, so "Atlas" stays apart when two Atlas companies are known."""
+        words = key.split()
+        if len(words) == 1:
+            if kind not in _SHORT_FORM_TYPES and kind != GENERIC_TYPE:
+                return None
+            found = sorted(self.by_first_word.get(key, ()))
+            if len(found) == 1:
+                full = self.entities[found[0]]
+                return full, f"short form of {full.name!r} (the only organization so named)"
+            return None
+        if kind not in ORGANIZATION_TYPES or len(self.by_first_word.get(words[0], ())) > 0:
+            return None
+        known = self.by_key.get(words[0])
+        if known is not None and self.entities[known].type in _SHORT_FORM_TYPES | {GENERIC_TYPE}:
+            short = self.entities[known]
+            return short, f"full name of {short.name!r} (the only organization so named)"
+        return None
 
     def _fuzzy(self, key: str, kind: str) -> tuple[EntityInfo, float] | None:
         if len(key.replace(" ", "")) < MIN_FUZZY_LENGTH:

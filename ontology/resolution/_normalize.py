@@ -85,10 +85,33 @@ def strip_suffixes(text: str) -> str:
     return " ".join(tokens)
 
 
+#: Names that are one product by convention, not by spelling: folded to one key.
+KNOWN_ALIASES: dict[str, str] = {
+    "postgres": "postgresql",
+    "psql": "postgresql",
+    "mongo": "mongodb",
+    "apache kafka": "kafka",
+    "apache spark": "spark",
+    "rabbit mq": "rabbitmq",
+    "elastic search": "elasticsearch",
+    "k8s": "kubernetes",
+    "amazon s3": "s3",
+    "aws s3": "s3",
+    "amazon web services": "aws",
+    "google cloud platform": "gcp",
+    "reactjs": "react",
+    "react js": "react",
+    "golang": "go",
+    "ms teams": "microsoft teams",
+}
+
+
 @lru_cache(maxsize=200_000)
 def normalize_name(text: str) -> str:
-    """The comparison key of a name: folded case, Unicode and punctuation, no corporate suffix."""
-    return strip_suffixes(strip_punctuation(fold_unicode(text)))
+    """The comparison key of a name: folded case, Unicode and punctuation, no corporate
+    suffix, and well-known aliases folded together ("Postgres" -> "postgresql")."""
+    key = strip_suffixes(strip_punctuation(fold_unicode(text)))
+    return KNOWN_ALIASES.get(key, key)
 
 
 def explain_equal(a: str, b: str) -> str:
@@ -102,7 +125,11 @@ def explain_equal(a: str, b: str) -> str:
         return "Unicode/diacritics-normalized equal"
     if strip_punctuation(fold_unicode(a)) == strip_punctuation(fold_unicode(b)):
         return "punctuation-normalized equal"
-    return "suffix-normalized equal"
+    if strip_suffixes(strip_punctuation(fold_unicode(a))) == strip_suffixes(
+        strip_punctuation(fold_unicode(b))
+    ):
+        return "suffix-normalized equal"
+    return "known alias"
 
 
 def tokens(key: str) -> list[str]:

@@ -187,3 +187,19 @@ def test_no_relation_when_negated_or_far(extractor: Extractor) -> None:
     assert extractor.extract("Kafka does not replace RabbitMQ.").relations == []
     far = "Kafka is fine, but honestly the thing I worry about most is RabbitMQ."
     assert extractor.extract(far).relations == []
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Grafana Cloud now runs the Prometheus storage for us.", ["Grafana Cloud", "Prometheus"]),
+        ("Move the keys into AWS Secrets Manager.", ["AWS Secrets Manager"]),
+        ("We moved secrets to HashiCorp Vault last week.", ["HashiCorp Vault"]),
+        ("Stripe Connect pays out, Stripe Radar blocks fraud.", ["Stripe Connect", "Stripe Radar"]),
+        ("We tried Postgres Kafka", ["Postgres", "Kafka"]),  # two known names stay two
+        ("Every tool requires Okta SSO now.", ["Okta", "SSO"]),  # an acronym is no name part
+    ],
+)
+def test_multi_word_product_names(extractor: Extractor, text: str, names: list[str]) -> None:
+    found = [e.text for e in extractor.extract(text).entities]
+    assert found == names

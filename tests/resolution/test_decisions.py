@@ -24,19 +24,17 @@ def test_a_decision_stated_in_three_tools_is_one_decision(tmp_path: Path) -> Non
             "jira:BILL-7#c1",
             decisions=[decision("Decision: use PostgreSQL for billing service", "Postgresql")],
         ),
+        "hubspot:note-1": extraction(
+            "hubspot:note-1",
+            decisions=[
+                decision("Told Acme we use PostgreSQL for the billing service", "PostgreSQL")
+            ],
+        ),
     }
     items = [
         record("slack:100", "...", author=JANE),
         record("jira:BILL-7#c1", "...", author=OMAR, minutes=90, kind="comment"),
-        record(
-            "hubspot:deal-1",
-            "",
-            kind="deal",
-            minutes=600,
-            title="use PostgreSQL for the billing service",
-            facts=[fact("hubspot:deal-1:f1", "closedwon", actor=RITA, minutes=600)],
-            properties={"about": ["PostgreSQL"]},
-        ),
+        record("hubspot:note-1", "...", author=RITA, minutes=600, kind="note"),
     ]
     store = GraphStore(tmp_path / "g.kuzu")
     Ingestor(extractor=FakeExtractor(script)).ingest(store, items)
@@ -50,7 +48,7 @@ def test_a_decision_stated_in_three_tools_is_one_decision(tmp_path: Path) -> Non
         map(tuple, store.execute("MATCH (x:Decision)-[s:STATED_IN]->(d) RETURN d.id, s.role"))
     )
     assert stated == [
-        ("hubspot:deal-1", "structured"),
+        ("hubspot:note-1", "stated"),
         ("jira:BILL-7#c1", "stated"),
         ("slack:100", "stated"),
     ]
@@ -59,6 +57,37 @@ def test_a_decision_stated_in_three_tools_is_one_decision(tmp_path: Path) -> Non
     about = store.execute("MATCH (:Decision)-[:ABOUT]->(e:Entity) RETURN e.id")
     assert about == [["entity:postgresql"]]
     assert decision_id.startswith("decision:")
+
+
+def test_a_status_change_is_linked_to_what_people_said_not_merged(tmp_path: Path) -> None:
+    script = {
+        "slack:100": extraction(
+            "slack:100",
+            decisions=[decision("We will use PostgreSQL for the billing service", "PostgreSQL")],
+        ),
+    }
+    items = [
+        record("slack:100", "...", author=JANE),
+        record(
+            "hubspot:deal-1",
+            "",
+            kind="deal",
+            minutes=600,
+            title="use PostgreSQL for the billing service",
+            facts=[fact("hubspot:deal-1:f1", "closedwon", actor=RITA, minutes=600)],
+            properties={"about": ["PostgreSQL"]},
+        ),
+    ]
+    store = GraphStore(tmp_path / "g.kuzu")
+    Ingestor(extractor=FakeExtractor(script)).ingest(store, items)
+    origins = sorted(r[0] for r in store.execute("MATCH (x:Decision) RETURN x.origin"))
+    assert origins == ["structured", "text"]
+    linked = store.execute(
+        "MATCH (s:Decision {origin: 'structured'})-[p:PRECEDENT]->(t:Decision {origin: 'text'}) "
+        "RETURN p.similarity"
+    )
+    assert len(linked) == 1
+    assert linked[0][0] > 0.5
 
 
 def test_different_decisions_about_the_same_thing_stay_apart(tmp_path: Path) -> None:

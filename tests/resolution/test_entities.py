@@ -101,3 +101,53 @@ def test_resolution_scores_only_blocked_candidates() -> None:
     assert not found.created
     assert calls == 0
     assert all(len(p) <= 2000 for p in index.postings.values())
+
+
+def test_well_known_aliases_are_one_entity() -> None:
+    index = EntityIndex()
+    first = index.resolve("PostgreSQL", "Technology")
+    again = index.resolve("Postgres", "Technology")
+    kafka = index.resolve("Kafka", "Technology")
+    apache = index.resolve("Apache Kafka", "Technology")
+    assert first is not None
+    assert again is not None
+    assert kafka is not None
+    assert apache is not None
+    assert again.entity_id == first.entity_id
+    assert apache.entity_id == kafka.entity_id
+    assert again.reason == "'Postgres' = 'PostgreSQL': known alias"
+    assert explain_equal("Mongo", "MongoDB") == "known alias"
+
+
+def test_an_organization_is_known_by_its_first_word_when_unambiguous() -> None:
+    index = EntityIndex()
+    full = index.resolve("Brightwater Freight GmbH", "Customer")
+    short = index.resolve("Brightwater", "Product")  # a capitalized word typed by its shape
+    assert full is not None
+    assert short is not None
+    assert short.entity_id == full.entity_id
+    assert short.reason is not None
+    assert "short form of 'Brightwater Freight GmbH'" in short.reason
+    # seen the other way round: the short form first, then the full company name
+    other = EntityIndex()
+    first = other.resolve("Larkspur", "Product")
+    later = other.resolve("Larkspur Foods", "Customer")
+    assert first is not None
+    assert later is not None
+    assert later.entity_id == first.entity_id
+
+
+def test_a_first_word_shared_by_two_organizations_stays_apart() -> None:
+    index = EntityIndex()
+    grocers = index.resolve("Atlas Grocers", "Customer")
+    freight = index.resolve("Atlas Freight", "Customer")
+    atlas = index.resolve("Atlas", "Product")
+    kafka = index.resolve("Kafka", "Technology")  # a technology is never an org's short form
+    streams = index.resolve("Kafka Streams Ltd", "Vendor")
+    assert grocers is not None
+    assert freight is not None
+    assert atlas is not None
+    assert kafka is not None
+    assert streams is not None
+    assert atlas.entity_id not in (grocers.entity_id, freight.entity_id)
+    assert streams.entity_id != kafka.entity_id

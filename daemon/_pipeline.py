@@ -27,6 +27,8 @@ os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
 os.environ.setdefault("LOAD__DELETE_COMPLETED_JOBS", "true")
 os.environ.setdefault("LOAD__TRUNCATE_STAGING_DATASET", "true")
 os.environ.setdefault("SCHEMA__NAMING", "direct")  # as the sink: no renaming, no collisions
+# Load packages are local scratch files read back once: gzip only costs CPU.
+os.environ.setdefault("DATA_WRITER__DISABLE_COMPRESSION", "true")
 # dlt warns about declared columns that stayed empty in a load (e.g. no edited messages): noise.
 os.environ.setdefault("RUNTIME__LOG_LEVEL", "ERROR")
 
@@ -216,22 +218,30 @@ def shared_ingestor(loaded: LoadedConfig) -> Ingestor:
 def build_ingestor(loaded: LoadedConfig) -> Ingestor:
     """An ingestor with the configured extractor and the sealed ledger."""
     from ontology._ledger import Ledger, load_or_create_key
-    from ontology.extraction import build_extractor
+    from ontology.extraction import ExtractorSpec, ParallelExtractor
 
     settings = loaded.settings
     secret = settings.ledger.key.get_secret_value() if settings.ledger.key else None
+    spec = ExtractorSpec(settings.extraction.model, settings.extraction.min_confidence)
+    workers = settings.extraction.workers
+    if workers is None:
+        workers = 1 if (os.cpu_count() or 1) >= 2 else 0
+    extractor = ParallelExtractor(spec) if workers else spec.build()
     return Ingestor(
         privacy={name: cfg.privacy for name, cfg in loaded.connectors.items()},
-        extractor=build_extractor(
-            settings.extraction.model, min_confidence=settings.extraction.min_confidence
-        ),
+        extractor=extractor,
         ledger=Ledger(load_or_create_key(loaded.state_dir, secret)),
     )
 
 
 def forget_ingestors() -> None:
-    """Drop shared ingestors (tests; after the graph was replaced on disk)."""
+    """Drop shared ingestors and stop their extraction workers (tests; after the graph was
+    replaced on disk)."""
     with _ingestors_lock:
+        for ingestor in _ingestors.values():
+            close = getattr(ingestor.extractor, "close", None)
+            if callable(close):
+                close()
         _ingestors.clear()
 
 

@@ -75,6 +75,13 @@ class ExtractionSettings(StrictModel):
         "installed spaCy pipeline name/path such as en_core_web_sm",
     )
     min_confidence: float = Field(default=0.5, ge=0.0, le=1.0)
+    workers: int | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="extra processes sharing each batch's extraction: 0 or 1; default 1 when "
+        "the machine has two cores or more",
+    )
 
 
 class LedgerSettings(StrictModel):

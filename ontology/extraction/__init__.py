@@ -19,6 +19,7 @@ into decisions without NLP.
 """
 
 from ontology.extraction._classifier import LABELS, SentenceClassifier, train_classifier
+from ontology.extraction._parallel import ExtractorSpec, ParallelExtractor
 from ontology.extraction._pipeline import Extractor, build_extractor, pipeline_config
 from ontology.extraction._structured import classify_fact
 from ontology.extraction._types import (
@@ -33,7 +34,9 @@ __all__ = [
     "ExtractionError",
     "ExtractionInput",
     "Extractor",
+    "ExtractorSpec",
     "GazetteerEntry",
+    "ParallelExtractor",
     "ParentContext",
     "SentenceClassifier",
     "build_extractor",

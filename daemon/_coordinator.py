@@ -43,6 +43,7 @@ class GraphCoordinator:
         *,
         engine: str = "kuzu",
         buffer_pool_mb: int | None = None,
+        checkpoint_mb: int | None = None,
         lock_retry_s: float = 30.0,
         on_write_latency: Callable[[str, float], None] | None = None,
         sleep: Callable[[float], None] = time.sleep,
@@ -50,6 +51,7 @@ class GraphCoordinator:
         self.path = path
         self.engine = engine
         self.buffer_pool_mb = buffer_pool_mb
+        self.checkpoint_mb = checkpoint_mb
         self.lock_retry_s = lock_retry_s
         self._on_write_latency = on_write_latency
         self._sleep = sleep
@@ -128,7 +130,10 @@ class GraphCoordinator:
         while True:
             try:
                 self._store = GraphStore(
-                    self.path, engine=self.engine, buffer_pool_mb=self.buffer_pool_mb
+                    self.path,
+                    engine=self.engine,
+                    buffer_pool_mb=self.buffer_pool_mb,
+                    checkpoint_mb=self.checkpoint_mb,
                 )
                 self.last_open_error = None
                 return self._store

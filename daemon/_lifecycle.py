@@ -166,6 +166,7 @@ class Daemon:
             graph_path(state_dir),
             engine=settings.graph.engine,
             buffer_pool_mb=settings.graph.buffer_pool_mb,
+            checkpoint_mb=settings.graph.checkpoint_mb,
             on_write_latency=self._batch_done,
         )
         try:

@@ -246,6 +246,17 @@ def forget_ingestors() -> None:
 
 
 # -- the pipeline ---------------------------------------------------------------------------
+def open_graph(loaded: LoadedConfig) -> GraphStore:
+    """The graph, opened read-write with the configured engine settings."""
+    graph = loaded.settings.graph
+    return GraphStore(
+        graph_path(loaded.state_dir),
+        engine=graph.engine,
+        buffer_pool_mb=graph.buffer_pool_mb,
+        checkpoint_mb=graph.checkpoint_mb,
+    )
+
+
 def pipeline_name(connector: str) -> str:
     return "siphon_" + re.sub(r"[^a-zA-Z0-9_]", "_", connector)
 

@@ -49,6 +49,13 @@ class GraphSettings(StrictModel):
         default=None, ge=64, description="engine buffer pool; default: the engine's (80% of RAM)"
     )
     batch_size: int = Field(default=2000, ge=1, le=100_000, description="records per write")
+    checkpoint_mb: int = Field(
+        default=256,
+        ge=1,
+        description="write-ahead log size that triggers a checkpoint; larger is faster for big "
+        "graphs (each checkpoint costs more as the graph grows) and slower to recover after a "
+        "crash",
+    )
 
 
 class QuerySettings(StrictModel):

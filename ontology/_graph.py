@@ -199,6 +199,48 @@ def check_read_only_cypher(cypher: str) -> str:
     return quote_keyword_rels(statement)
 
 
+def _with_placeholders(batch: GraphBatch) -> dict[str, list[dict[str, Any]]]:
+    """The batch's node rows plus a key-only row for every edge endpoint the batch does not
+    write itself (it may exist already; if not, it is created as a placeholder)."""
+    nodes = {table: list(rows) for table, rows in batch.nodes.items()}
+    for rel_name, rows in batch.edges.items():
+        rel = RELS[rel_name]
+        for table, end in ((rel.source, "from"), (rel.target, "to")):
+            pk = NODES[table].primary_key
+            have = {row[pk] for row in nodes.get(table, [])}
+            missing = sorted({row[end] for row in rows} - have)
+            if missing:
+                nodes.setdefault(table, []).extend({pk: key} for key in missing)
+    return nodes
+
+
+def _one_edge_per_node(batch: GraphBatch) -> dict[str, tuple[str, dict[Any, dict[str, Any]]]]:
+    """Per node table, one relationship (if any) whose edges can ride along with the node
+    upserts: each source node written in this batch has at most one such edge, every edge's
+    source is written in this batch, the edge has no key properties, and it does not point
+    back into its own table (its target must exist before the statement)."""
+    riders: dict[str, tuple[str, dict[Any, dict[str, Any]]]] = {}
+    for rel_name, rows in sorted(batch.edges.items()):
+        rel = RELS[rel_name]
+        if rel_name in EDGE_KEYS or rel.source in riders or rel.source == rel.target or not rows:
+            continue
+        written = {row[NODES[rel.source].primary_key] for row in batch.nodes.get(rel.source, [])}
+        by_source: dict[Any, dict[str, Any]] = {}
+        for row in rows:
+            if row["from"] not in written or (
+                row["from"] in by_source and by_source[row["from"]]["to"] != row["to"]
+            ):
+                break
+            by_source[row["from"]] = row  # the same edge twice: last props win, as elsewhere
+        else:
+            riders[rel.source] = (rel_name, by_source)
+    # a rider's target table must be written before it: no rider into another rider's table
+    for table in sorted(riders):
+        if RELS[riders[table][0]].target in riders:
+            del riders[table]
+    return riders
+
+
 def _utc_naive(value: Any) -> Any:
     if isinstance(value, datetime) and value.tzinfo is not None:
         return value.astimezone(UTC).replace(tzinfo=None)
@@ -227,6 +269,7 @@ class GraphStore:
         migrate: bool = True,
         max_db_size_mb: int | None = None,
         max_threads: int | None = None,
+        checkpoint_mb: int | None = None,
     ) -> None:
         self.path = Path(path)
         self.read_only = read_only
@@ -248,6 +291,8 @@ class GraphStore:
             kwargs["max_db_size"] = 1 << (max_db_size_mb * 1024 * 1024 - 1).bit_length()
         if max_threads:
             kwargs["max_num_threads"] = max_threads
+        if checkpoint_mb and not read_only:
+            kwargs["checkpoint_threshold"] = checkpoint_mb * 1024 * 1024
         try:
             self._db = self._engine.Database(str(self.path), **kwargs)
         except RuntimeError as exc:
@@ -416,10 +461,21 @@ class GraphStore:
             for rel, ids, outgoing in clears:
                 table = RELS[rel].source if outgoing else RELS[rel].target
                 self._clear_edges(RELS[rel], ids & existing[table], outgoing=outgoing)
-            for table, rows in batch.nodes.items():
-                stats.nodes[table] = self._upsert_nodes(NODES[table], rows)
+            # Every edge endpoint exists before any statement that MERGEs an edge: kuzu 0.11.3
+            # binds a later row of one LOAD FROM statement to the wrong node when an earlier
+            # row of that statement created the node (reproduced; see the tests).
+            nodes = _with_placeholders(batch)
+            riders = _one_edge_per_node(batch)
+            # tables whose nodes carry edges go last, so those edges' targets already exist
+            for table in sorted(nodes, key=lambda t: t in riders):
+                rider = riders.get(table)
+                stats.nodes[table] = self._upsert_nodes(NODES[table], nodes[table], rider)
+                if rider is not None:
+                    stats.edges[rider[0]] = len(rider[1])
+            ridden = {rider[0] for rider in riders.values()}
             for rel, rows in batch.edges.items():
-                stats.edges[rel] = self._put_edges(RELS[rel], rows)
+                if rel not in ridden:
+                    stats.edges[rel] = self._put_edges(RELS[rel], rows)
         stats.seconds = time.perf_counter() - started
         return stats
 
@@ -437,7 +493,15 @@ class GraphStore:
             found.add(rows.get_next()[0])
         return found
 
-    def _upsert_nodes(self, table: NodeTable, rows: list[dict[str, Any]]) -> int:
+    def _upsert_nodes(
+        self,
+        table: NodeTable,
+        rows: list[dict[str, Any]],
+        rider: tuple[str, dict[Any, dict[str, Any]]] | None = None,
+    ) -> int:
+        """Upsert nodes; ``rider`` is (rel, {node id: edge row}) for a relationship every
+        node has at most one of in this batch (a document IN its container): those edges are
+        merged in the same statement, which saves a scan of the whole node table."""
         if not rows:
             return 0
         pk = table.primary_key
@@ -451,10 +515,12 @@ class GraphStore:
                 merged[key] = dict(row)
         # Rows are written in groups of identical column sets, so a row that names only some
         # columns (a placeholder for a referenced node) never blanks the others.
-        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        edges = rider[1] if rider is not None else {}
+        groups: dict[tuple[tuple[str, ...], bool], list[dict[str, Any]]] = {}
         for row in merged.values():
-            groups.setdefault(tuple(sorted(set(row) - {pk})), []).append(row)
-        for rest, group in groups.items():
+            shape = (tuple(sorted(set(row) - {pk})), row[pk] in edges)
+            groups.setdefault(shape, []).append(row)
+        for (rest, with_edge), group in groups.items():
             unknown = [c for c in rest if c not in types]
             if unknown:
                 raise GraphError(f"{table.name} has no properties {unknown}")
@@ -466,6 +532,22 @@ class GraphStore:
             cypher = f"LOAD FROM $t MERGE (n:`{table.name}` {{{pk}: c0}})"
             if sets:
                 cypher += f" SET {sets}"
+            if with_edge and rider is not None:
+                rel = RELS[rider[0]]
+                dst = NODES[rel.target]
+                rows_of = [edges[r[pk]] for r in group]
+                data["e0"] = _column(
+                    [e["to"] for e in rows_of], dst.column_types()[dst.primary_key]
+                )
+                props = []
+                for j, (prop, kind) in enumerate(rel.columns, start=1):
+                    data[f"e{j}"] = _column([e.get(prop) for e in rows_of], kind)
+                    props.append(f"r.{prop} = e{j}")
+                cypher += (
+                    f" MERGE (b:`{rel.target}` {{{dst.primary_key}: e0}})"
+                    f" MERGE (n)-[r:`{rel.name}`]->(b)"
+                    + (f" SET {', '.join(props)}" if props else "")
+                )
             self._conn.execute(cypher, {"t": pa.table(data)})
         return len(merged)
 

@@ -90,10 +90,9 @@ def demo(
     between, then prints a summary and example queries. Works offline.
     """
     from connectors.sandbox import Sandbox
-    from daemon._pipeline import OpenGraph, forget_ingestors, sync_connector
+    from daemon._pipeline import OpenGraph, forget_ingestors, open_graph, sync_connector
     from daemon._settings import load_config
     from daemon.cli._sync import describe
-    from ontology import GraphStore, graph_path
 
     directory = (state_dir or state(ctx).state_dir or DEFAULT_DIR).resolve()
     _prepare(directory)
@@ -114,7 +113,7 @@ def demo(
             + ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
         )
         forget_ingestors()
-        with GraphStore(graph_path(directory)) as store:
+        with open_graph(loaded) as store:
             graph = OpenGraph(store)
             for cycle in range(1, cycles + 1):
                 if cycle > 1:

@@ -52,8 +52,7 @@ def sync(
     writes the graph. Use it while the daemon is stopped; `siphon run` syncs on a schedule.
     Exits 1 if any connector failed.
     """
-    from daemon._pipeline import OpenGraph, sync_connector
-    from ontology import GraphStore, graph_path
+    from daemon._pipeline import OpenGraph, open_graph, sync_connector
 
     loaded = load(ctx, state_dir=state_dir)
     wanted = names or [n for n, c in loaded.connectors.items() if c.enabled]
@@ -70,11 +69,7 @@ def sync(
     interactive = sys.stdout.isatty()
     with (
         graph_errors(),
-        GraphStore(
-            graph_path(loaded.state_dir),
-            engine=loaded.settings.graph.engine,
-            buffer_pool_mb=loaded.settings.graph.buffer_pool_mb,
-        ) as store,
+        open_graph(loaded) as store,
     ):
         graph = OpenGraph(store)
         for name in wanted:

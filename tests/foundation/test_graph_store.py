@@ -272,3 +272,39 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
         )
     with pytest.raises(SchemaVersionError, match="upgrade siphon"):
         GraphStore(path, read_only=True)
+
+
+def test_edges_to_nodes_first_seen_in_the_same_batch_bind_correctly(store: GraphStore) -> None:
+    # kuzu 0.11.3 binds a later row of one LOAD FROM ... MERGE statement to the wrong node when
+    # an earlier row created that node; the write path must never let that happen.
+    batch = GraphBatch()
+    for entity, concept in (("a", "org"), ("k", "tech"), ("m", "db"), ("p", "db")):
+        batch.node("Entity", id=f"entity:{entity}", name=entity)
+        batch.edge("INSTANCE_OF", f"entity:{entity}", f"concept:{concept}", support=1)
+    for doc, channel in (("d1", "c1"), ("d2", "c2"), ("d3", "c1")):
+        batch.node("Document", id=doc, text=doc)
+        batch.edge("IN", doc, channel)  # one per document: written with the document
+        batch.edge("MENTIONS", doc, "entity:new", count=1)  # a target no row writes
+        batch.edge("MENTIONS", doc, "entity:newer", count=2)
+    store.write(batch)
+    instance_of = sorted(
+        map(tuple, store.execute("MATCH (e:Entity)-[:INSTANCE_OF]->(c) RETURN e.id, c.id"))
+    )
+    assert instance_of == [
+        ("entity:a", "concept:org"),
+        ("entity:k", "concept:tech"),
+        ("entity:m", "concept:db"),
+        ("entity:p", "concept:db"),
+    ]
+    contained = sorted(map(tuple, store.execute("MATCH (d)-[:`IN`]->(c) RETURN d.id, c.id")))
+    assert contained == [("d1", "c1"), ("d2", "c2"), ("d3", "c1")]
+    mentioned = sorted(
+        map(tuple, store.execute("MATCH (d)-[m:MENTIONS]->(e) RETURN d.id, e.id, m.count"))
+    )
+    assert mentioned == [
+        (d, e, n) for d in ("d1", "d2", "d3") for e, n in (("entity:new", 1), ("entity:newer", 2))
+    ]
+    assert store.counts()["Concept"] == 3
+    store.write(batch)  # and idempotent
+    assert store.counts()["INSTANCE_OF"] == 4
+    assert store.counts()["IN"] == 3

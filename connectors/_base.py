@@ -11,11 +11,11 @@ from datetime import datetime
 from typing import Any, ClassVar, TypeVar
 
 import httpx
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 
 from connectors._config import ConnectorConfig
-from connectors._errors import ConnectorError, SkippableError
-from connectors._http import ApiClient, default_classifier
+from connectors._errors import ConnectorError, FatalError, SkippableError
+from connectors._http import ApiClient, default_classifier, make_client
 from connectors._record import AnyRecord, TableName
 
 log = logging.getLogger("siphon.connectors")
@@ -68,6 +68,11 @@ class Connector(ABC):
         client: httpx.Client | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
+        if not isinstance(config, self.config_model):
+            raise TypeError(
+                f"{type(self).__name__} needs a {self.config_model.__name__}, "
+                f"got {type(config).__name__}"
+            )
         self.name = name
         self.config = config
         self.base_url = (config.base_url or self.default_base_url).rstrip("/")
@@ -98,6 +103,17 @@ class Connector(ABC):
     @abstractmethod
     def check(self) -> CheckResult:
         """Authenticate and read one page; raise ``FatalError`` with an admin-readable reason."""
+
+    def bearer_client(self, secret: SecretStr, field: str) -> httpx.Client:
+        """A client sending ``Authorization: Bearer <secret>``; an empty secret is fatal."""
+        token = secret.get_secret_value()
+        if not token:
+            raise FatalError(f"the {field} secret is empty or unresolved", connector=self.name)
+        return make_client(
+            base_url=self.base_url,
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=self.config.timeout.total_seconds(),
+        )
 
     def classify(self, response: httpx.Response, endpoint: str) -> None:
         """Raise the right ``ConnectorError`` for an error answer; APIs override for quirks."""

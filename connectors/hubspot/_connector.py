@@ -12,7 +12,6 @@ import httpx
 
 from connectors._base import CheckResult, Connector, Stream
 from connectors._config import ConnectorConfig
-from connectors._http import make_client
 from connectors._record import Account, AnyRecord, Container, Record
 from connectors.hubspot import _api as api
 from connectors.hubspot._config import MAX_SEARCH_PAGE, HubSpotConfig
@@ -49,8 +48,6 @@ class HubSpotConnector(Connector):
         client: httpx.Client | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        if not isinstance(config, HubSpotConfig):
-            raise TypeError(f"HubSpotConnector needs a HubSpotConfig, got {type(config).__name__}")
         super().__init__(name, config, client=client, sleep=sleep)
         self._owners: tuple[float, OwnerIndex] | None = None
         self._pipelines: tuple[float, PipelineIndex] | None = None
@@ -69,12 +66,7 @@ class HubSpotConnector(Connector):
 
     def make_client(self) -> httpx.Client:
         """Bearer auth with the private app token."""
-        token = self.config.token.get_secret_value()
-        return make_client(
-            base_url=self.base_url,
-            headers={"Authorization": f"Bearer {token}"},
-            timeout=self.config.timeout.total_seconds(),
-        )
+        return self.bearer_client(self.config.token, "token")
 
     def classify(self, response: httpx.Response, endpoint: str) -> None:
         """HubSpot's JSON errors: 401 and missing scopes are fatal, 429 and 5xx retriable."""

@@ -38,8 +38,6 @@ class JiraConnector(Connector):
         client: httpx.Client | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        if not isinstance(config, JiraConfig):
-            raise TypeError(f"expected a JiraConfig, found {type(config).__name__}")
         super().__init__(name, config, client=client, sleep=sleep)
         self.mapper = JiraMapper(name, self.base_url, self.record_id)
         self._zone: ZoneInfo | None = None

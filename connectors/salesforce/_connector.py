@@ -64,19 +64,16 @@ class SalesforceConnector(Connector):
         client: httpx.Client | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        if not isinstance(config, SalesforceConfig):
-            raise TypeError(
-                f"SalesforceConnector needs a SalesforceConfig, got {type(config).__name__}"
-            )
-        super().__init__(name, config, client=client, sleep=sleep)
-        secret = config.client_secret
+        super().__init__(name, config, client=client, sleep=sleep)  # checks the config type
+        cfg = self.config
+        secret = cfg.client_secret
         self.session = api.Session(
             self.api,
-            token_url=config.token_url or f"{self.base_url}/services/oauth2/token",
-            client_id=config.client_id.get_secret_value() if config.client_id else None,
+            token_url=cfg.token_url or f"{self.base_url}/services/oauth2/token",
+            client_id=cfg.client_id.get_secret_value() if cfg.client_id else None,
             client_secret=secret.get_secret_value() if secret else None,
         )
-        self.soql = api.Soql(self.session, config.api_version, batch_size=config.page_size)
+        self.soql = api.Soql(self.session, cfg.api_version, batch_size=cfg.page_size)
 
     @classmethod
     def example_config(cls, base_url: str | None = None) -> dict[str, Any]:

@@ -13,7 +13,6 @@ import httpx
 from connectors._base import CheckResult, Connector, Stream
 from connectors._config import ConnectorConfig
 from connectors._errors import FatalError, SkippableError
-from connectors._http import make_client
 from connectors._record import Account, AnyRecord, Container, ContainerRef, Record
 from connectors.slack import _api as api
 from connectors.slack._config import SlackConfig, is_channel_id
@@ -52,8 +51,6 @@ class SlackConnector(Connector):
         client: httpx.Client | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        if not isinstance(config, SlackConfig):
-            raise TypeError(f"expected a SlackConfig, found {type(config).__name__}")
         super().__init__(name, config, client=client, sleep=sleep)
         self._users: tuple[float, dict[str, dict[str, Any]]] | None = None
         self._conversations: tuple[float, list[dict[str, Any]]] | None = None
@@ -77,14 +74,7 @@ class SlackConnector(Connector):
         return config
 
     def make_client(self) -> httpx.Client:
-        token = self.config.token.get_secret_value()
-        if not token:
-            raise FatalError("the token secret is empty or unresolved", connector=self.name)
-        return make_client(
-            base_url=self.base_url,
-            headers={"Authorization": f"Bearer {token}"},
-            timeout=self.config.timeout.total_seconds(),
-        )
+        return self.bearer_client(self.config.token, "token")
 
     def classify(self, response: httpx.Response, endpoint: str) -> None:
         api.classify(response, endpoint)

@@ -67,28 +67,28 @@ def sync(
         fail("no connectors configured: add one with `siphon connectors add TYPE --name NAME`")
     failed = []
     interactive = sys.stdout.isatty()
-    with (
-        graph_errors(),
-        open_graph(loaded) as store,
-    ):
-        graph = OpenGraph(store)
+    with graph_errors():
         for name in wanted:
-            with Progress(
-                SpinnerColumn(),
-                TextColumn("[bold]{task.description}"),
-                BarColumn(bar_width=None),
-                TextColumn("{task.completed} records"),
-                TimeElapsedColumn(),
-                console=console,
-                transient=True,
-                disable=not interactive,
-            ) as bar:
+            # the graph is opened per connector: closing it lets go of the engine's caches
+            with (
+                open_graph(loaded) as store,
+                Progress(
+                    SpinnerColumn(),
+                    TextColumn("[bold]{task.description}"),
+                    BarColumn(bar_width=None),
+                    TextColumn("{task.completed} records"),
+                    TimeElapsedColumn(),
+                    console=console,
+                    transient=True,
+                    disable=not interactive,
+                ) as bar,
+            ):
                 task = bar.add_task(name, total=None)
 
                 def progress(table: str, n: int, task: TaskID = task, name: str = name) -> None:
                     bar.update(task, advance=n, description=f"{name} ({table})")
 
-                report = sync_connector(loaded, name, graph=graph, progress=progress)
+                report = sync_connector(loaded, name, graph=OpenGraph(store), progress=progress)
             console.print(describe(report), markup=False, highlight=False)
             if not report.ok:
                 failed.append(name)

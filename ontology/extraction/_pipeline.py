@@ -149,11 +149,18 @@ class Extractor:
         order. Parents are analysed only for replies that confirm something."""
         it = iter(inputs)
         while chunk := list(islice(it, batch_size)):
-            docs = [self._doc(item) for item in chunk]
-            done = list(self.nlp.pipe(docs, batch_size=batch_size))
-            self._confirmations(chunk, done, batch_size)
-            for item, doc in zip(chunk, done, strict=True):
-                yield _result(item.document_id, state_of(doc))
+            # Strings spaCy interns for these documents (every new token of every message) are
+            # freed when the zone ends: a long-running daemon would otherwise grow without end.
+            # Results are plain Python built inside the zone; no Doc outlives it.
+            with self.nlp.memory_zone():
+                docs = [self._doc(item) for item in chunk]
+                done = list(self.nlp.pipe(docs, batch_size=batch_size))
+                self._confirmations(chunk, done, batch_size)
+                results = [
+                    _result(item.document_id, state_of(doc))
+                    for item, doc in zip(chunk, done, strict=True)
+                ]
+            yield from results
 
     def _doc(self, item: ExtractionInput) -> Doc:
         doc = self.nlp.make_doc(item.text or "")

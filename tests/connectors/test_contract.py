@@ -82,3 +82,13 @@ def test_connector_contract(
             assert isinstance(stream.incremental, bool)
         assert any(s.table == "documents" and s.incremental for s in streams)
         assert connector.record_id("x1") == f"contract-{name}:x1"
+
+
+@pytest.mark.parametrize("name", registry.names())
+def test_a_connector_refuses_another_connectors_config(name: str) -> None:
+    cls = registry.get(name)
+    wrong = ConnectorConfig(type=name)  # the base model, not the plugin's own
+    if cls.config_model is ConnectorConfig:
+        pytest.skip(f"{name} takes the base config")
+    with pytest.raises(TypeError, match=f"needs a {cls.config_model.__name__}"):
+        cls(name, wrong)

@@ -14,6 +14,7 @@ re-delivered batch gives the same result as an uninterrupted run.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -395,17 +396,13 @@ class Ingestor:
             before, after = people.regroup()
             state.regroup_pending = False
 
-        # 3. extraction (batched), with the parent's text for replies
-        if self.extractor is not None and work:
-            self._extract(store, work, records, report)
-
-        # 4. old per-document state for edited documents
+        # 3. old per-document state for edited documents
         edited = [w.record.id for w in work if w.known]
         old_mentions = _read_mentions(store, edited) if edited else {}
         evidence_docs = [*edited, *containers]
         old_evidence = _read_evidence(store, evidence_docs) if evidence_docs else {}
 
-        # 5. containers: the documents' references first, so a full Container record in the
+        # 4. containers: the documents' references first, so a full Container record in the
         # same batch wins; a reference sets only what it knows
         for item in work:
             ref = item.record.container
@@ -429,36 +426,39 @@ class Ingestor:
                 report.errors.append(f"{container.id}: {exc}")
                 log.warning("ingest.container_failed id=%s error=%s", container.id, exc)
 
-        # 6. documents
+        # 5. documents, each as soon as its extraction arrives (the extractor may still be
+        # working on the next ones in another process), with the parent's text for replies
         changes = Changes()
         processed: set[str] = set()
-        for item in work:
-            try:
-                self._document(
-                    state,
-                    batch,
-                    item,
-                    old_mentions.get(item.record.id, {}),
-                    old_evidence.get(item.record.id, []),
-                    changes,
-                )
-                processed.add(item.record.id)
-                report.documents += 1
-            except Exception as exc:
-                report.skipped += 1
-                report.errors.append(f"{item.record.id}: {exc}")
-                log.warning("ingest.record_failed id=%s error=%s", item.record.id, exc)
+        with self._extractions(store, work, records, report) as extracted:
+            for item in work:
+                try:
+                    extracted(item)
+                    self._document(
+                        state,
+                        batch,
+                        item,
+                        old_mentions.get(item.record.id, {}),
+                        old_evidence.get(item.record.id, []),
+                        changes,
+                    )
+                    processed.add(item.record.id)
+                    report.documents += 1
+                except Exception as exc:
+                    report.skipped += 1
+                    report.errors.append(f"{item.record.id}: {exc}")
+                    log.warning("ingest.record_failed id=%s error=%s", item.record.id, exc)
 
-        # 7. decisions: supersession, precedents, rows and edges
+        # 6. decisions: supersession, precedents, rows and edges
         report.decisions = self._decisions(state, batch, changes, processed)
 
-        # 8. people whose persons changed: rows, ACCOUNT_OF, moved edges
+        # 7. people whose persons changed: rows, ACCOUNT_OF, moved edges
         if before is not None:
             report.persons_changed = _rewrite_people(
                 store, batch, before, after, people, processed, changes.touched
             )
 
-        # 9. entities and the ontology
+        # 8. entities and the ontology
         changed_entities = set(entities.changed)
         for entity_id in sorted(changed_entities):
             entity = entities.get(entity_id)
@@ -471,17 +471,79 @@ class Ingestor:
         return batch, report, changed_entities
 
     # -- extraction --------------------------------------------------------------------------
-    def _extract(
+    @contextlib.contextmanager
+    def _extractions(
         self,
         store: GraphStore,
         work: list[_Work],
         records: Mapping[str, Record],
         report: IngestReport,
-    ) -> None:
+    ) -> Iterator[Callable[[_Work], None]]:
+        """Yields ``fill(item)``, which sets an item's extraction and structured decisions.
+
+        Extraction is streamed in input order: items must be filled in ``work`` order. A batch
+        the extractor fails on is redone one document at a time from where it failed, skipping
+        only the documents that fail on their own.
+        """
+        extractor = self.extractor
+        if extractor is None or not work:
+            yield lambda item: None
+            return
+        inputs = self._extraction_inputs(store, work, records)
+        stream: Iterator[DocumentExtraction] | None = extractor.extract_many(inputs)
+        done: dict[str, DocumentExtraction] = {}
+        position = 0  # inputs[:position] are in done (or failed)
+
+        def one_by_one(start: int) -> None:
+            for one in inputs[start:]:
+                try:
+                    for extraction in extractor.extract_many([one]):
+                        done[extraction.document_id] = extraction
+                except Exception as inner:
+                    report.errors.append(f"{one.document_id}: extraction failed: {inner}")
+                    log.warning("ingest.extract_failed id=%s error=%s", one.document_id, inner)
+
+        def fill(item: _Work) -> None:
+            nonlocal stream, position
+            record = item.record
+            if record.deleted:
+                return
+            while record.id not in done and position < len(inputs):
+                if stream is None:
+                    break
+                try:
+                    extraction = next(stream)
+                except StopIteration:
+                    stream = None
+                    break
+                except Exception as exc:
+                    log.warning("ingest.extract_batch_failed error=%s action=one_by_one", exc)
+                    _close(stream)
+                    stream = None
+                    one_by_one(position)
+                    position = len(inputs)
+                    break
+                done[extraction.document_id] = extraction
+                position += 1
+            item.extraction = done.pop(record.id, None)
+            if record.facts:
+                try:
+                    item.structured = extractor.structured_decisions(record)
+                except Exception as exc:
+                    report.errors.append(f"{record.id}: structured decisions failed: {exc}")
+                    log.warning("ingest.facts_failed id=%s error=%s", record.id, exc)
+
+        try:
+            yield fill
+        finally:
+            if stream is not None:
+                _close(stream)  # an unfinished stream gives its worker's results back
+
+    def _extraction_inputs(
+        self, store: GraphStore, work: list[_Work], records: Mapping[str, Record]
+    ) -> list[Any]:
         from ontology.extraction import ExtractionInput, ParentContext
 
-        assert self.extractor is not None
-        extractor = self.extractor
         parents_needed = {
             w.record.parent_id
             for w in work
@@ -489,9 +551,10 @@ class Ingestor:
         }
         parents = _read_parents(store, parents_needed) if parents_needed else {}
         inputs: list[Any] = []
-        live = [w for w in work if not w.record.deleted]
-        for item in live:
+        for item in work:
             record = item.record
+            if record.deleted:
+                continue
             parent = None
             if record.parent_id and record.parent_id != record.id:
                 in_batch = records.get(record.parent_id)
@@ -511,29 +574,7 @@ class Ingestor:
                     parent=parent,
                 )
             )
-        by_id = {w.record.id: w for w in live}
-        try:
-            for extraction in extractor.extract_many(inputs):
-                found = by_id.get(extraction.document_id)
-                if found is not None:
-                    found.extraction = extraction
-        except Exception as exc:
-            # find the bad one: extract one at a time, skipping those that fail
-            log.warning("ingest.extract_batch_failed error=%s action=one_by_one", exc)
-            for one in inputs:
-                try:
-                    for extraction in extractor.extract_many([one]):
-                        by_id[one.document_id].extraction = extraction
-                except Exception as inner:
-                    report.errors.append(f"{one.document_id}: extraction failed: {inner}")
-                    log.warning("ingest.extract_failed id=%s error=%s", one.document_id, inner)
-        for item in live:
-            if item.record.facts:
-                try:
-                    item.structured = extractor.structured_decisions(item.record)
-                except Exception as exc:
-                    report.errors.append(f"{item.record.id}: structured decisions failed: {exc}")
-                    log.warning("ingest.facts_failed id=%s error=%s", item.record.id, exc)
+        return inputs
 
     # -- one container -----------------------------------------------------------------------
     def _container(
@@ -856,6 +897,13 @@ class Ingestor:
 
 
 # -- helpers: mapping ------------------------------------------------------------------------
+def _close(stream: Iterator[Any]) -> None:
+    """Close a generator early (its ``finally`` runs now, not when it is collected)."""
+    close = getattr(stream, "close", None)
+    if close is not None:
+        close()
+
+
 def _json(value: Mapping[str, Any]) -> str:
     return json.dumps(value, sort_keys=True, default=str)
 

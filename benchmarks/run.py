@@ -165,6 +165,18 @@ def summary(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                     extra,
                 )
             )
+            if "cpu_per_record_ms" in r:
+                rows.append(
+                    (
+                        "end to end",
+                        f"{int(scale):,} messages: CPU time",
+                        f"{r['cpu_seconds']:.1f}s sync + {r['worker_cpu_seconds']:.1f}s "
+                        f"extraction worker + {r['sandbox_cpu_seconds']:.1f}s sandbox server = "
+                        f"{r['cpu_per_record_ms']:.2f} ms/record",
+                        f"CPU-bound ceiling on {r['cores']} cores: "
+                        f"{r['cpu_bound_records_per_s']:,.0f} records/s",
+                    )
+                )
         t = e2e["targets"]
         rows.append(
             (

@@ -89,7 +89,9 @@ class Extractor(Protocol):
 
     def extract_many(self, inputs: Iterable[Any]) -> Iterator[DocumentExtraction]: ...
 
-    def structured_decisions(self, record: Record) -> list[ExtractedDecision]: ...
+    def structured_decisions(
+        self, record: Record, *, comments: Iterable[Record] = ()
+    ) -> list[ExtractedDecision]: ...
 
     def update_gazetteer(self, entries: Iterable[Any]) -> Any: ...
 
@@ -490,6 +492,8 @@ class Ingestor:
             yield lambda item: None
             return
         inputs = self._extraction_inputs(store, work, records)
+        with_facts = {w.record.id for w in work if w.record.facts and not w.record.deleted}
+        comments = _comments_of(store, with_facts, records) if with_facts else {}
         stream: Iterator[DocumentExtraction] | None = extractor.extract_many(inputs)
         done: dict[str, DocumentExtraction] = {}
         position = 0  # inputs[:position] are in done (or failed)
@@ -528,7 +532,9 @@ class Ingestor:
             item.extraction = done.pop(record.id, None)
             if record.facts:
                 try:
-                    item.structured = extractor.structured_decisions(record)
+                    item.structured = extractor.structured_decisions(
+                        record, comments=comments.get(record.id, ())
+                    )
                 except Exception as exc:
                     report.errors.append(f"{record.id}: structured decisions failed: {exc}")
                     log.warning("ingest.facts_failed id=%s error=%s", record.id, exc)
@@ -1109,6 +1115,43 @@ def _read_parents(store: GraphStore, ids: Iterable[str]) -> dict[str, tuple[str,
     ):
         if row["text"]:
             out[row["id"]] = (row["text"], row["a"])
+    return out
+
+
+def _comments_of(
+    store: GraphStore, ids: set[str], records: Mapping[str, Record]
+) -> dict[str, list[Record]]:
+    """The comments and replies of these documents, for a structured decision's rationale:
+    those in this batch (as they are now) and those the graph already holds."""
+    out: dict[str, list[Record]] = defaultdict(list)
+    for record in records.values():
+        if record.parent_id in ids and record.id != record.parent_id:
+            out[record.parent_id].append(record)
+    for row in store.rows(
+        "LOAD FROM $t MATCH (c:Document)-[:REPLY_TO]->(d:Document {id: c0}) "
+        "OPTIONAL MATCH (:Person)-[a:AUTHORED]->(c) "
+        "RETURN d.id AS parent, c.id AS id, c.text AS text, c.created_at AS at, "
+        "c.deleted AS deleted, a.account AS account",
+        {"t": _ids_table(ids)},
+    ):
+        parent = records[row["parent"]]
+        if row["id"] in records or not row["text"] or row["at"] is None:
+            continue  # this batch has it (newer), or its text is not kept (facts only)
+        at = row["at"].replace(tzinfo=UTC)
+        out[parent.id].append(
+            Record(
+                id=row["id"],
+                source=parent.source,
+                source_type=parent.source_type,
+                kind="comment",
+                text=row["text"],
+                created_at=at,
+                updated_at=at,
+                parent_id=parent.id,
+                deleted=bool(row["deleted"]),
+                author=Identity(id=row["account"]) if row["account"] else None,
+            )
+        )
     return out
 
 

@@ -215,8 +215,11 @@ class Extractor:
         return structured_decisions(record, comments=comments, comment_rationale=self.rationale_in)
 
     def rationale_in(self, text: str) -> str | None:
-        """The reason a short text gives, if any: an explicit rationale clause, else the whole
-        text when it reads as an argument (the classifier's pro/con) or a decision."""
+        """The reason a short text gives, if any: an explicit rationale clause ("because ...",
+        "so that ...", ...), else the whole text when it states a decision itself ("Decision:
+        Postgres; MongoDB was the other option, but postings need transactions"). A comment
+        that only reads as an argument to the classifier ("Blocked on the release", "Picked
+        this up") is not taken as the reason: its precision is too low for a decision record."""
         doc = next(self.nlp.pipe([self._doc(ExtractionInput("", text))]))
         st = state_of(doc)
         for decision in st.candidates:
@@ -226,7 +229,9 @@ class Extractor:
             if info.cues.rationale is not None:
                 start, end = info.cues.rationale
                 return info.cues.text[start:end].strip() or None
-        if any(info.label in ("pro", "con", "decision") for info in st.sentences):
+        if any(
+            c.status == "decided" and c.confidence >= self.min_confidence for c in st.candidates
+        ):
             return text.strip()[:1000] or None
         return None
 

@@ -199,3 +199,31 @@ def test_salesforce_opportunity_closed_won(extractor: Extractor) -> None:
     )
     (d,) = extractor.structured_decisions(opp)
     assert (d.statement, d.status, d.deciders) == ("Kestrel RFP", "decided", [])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Picked this up.",
+        "Blocked on the gateway release.",
+        "Not decided whether this goes into this sprint.",
+        "@tom.becker said the staging cluster was rebuilt yesterday.",
+        "PR is up: https://git.example.com/app/pull/662",
+    ],
+)
+def test_a_comment_that_gives_no_reason_is_not_the_rationale(
+    extractor: Extractor, text: str
+) -> None:
+    record = issue(fact("resolution", "resolution", None, "Done"))
+    (d,) = extractor.structured_decisions(record, comments=[comment(text, AT)])
+    assert d.rationale is None
+
+
+def test_a_comment_stating_the_decision_is_the_rationale(extractor: Extractor) -> None:
+    record = issue(fact("resolution", "resolution", None, "Done"))
+    text = (
+        "Decision: Postgres for the ledger service. MongoDB was the other option, but "
+        "double-entry postings need multi-row transactions."
+    )
+    (d,) = extractor.structured_decisions(record, comments=[comment(text, AT)])
+    assert d.rationale == text

@@ -29,6 +29,7 @@ class FakeExtractor:
         self.script = dict(script or {})
         self.gazetteer: dict[str, Any] = {}
         self.seen: list[Any] = []
+        self.comments: dict[str, list[tuple[Any, ...]]] = {}  # what structured_decisions got
 
     def extract_many(self, inputs: Iterable[Any]) -> Iterator[DocumentExtraction]:
         for item in inputs:
@@ -36,7 +37,12 @@ class FakeExtractor:
             scripted = self.script.get(item.document_id)
             yield scripted if scripted is not None else DocumentExtraction(item.document_id)
 
-    def structured_decisions(self, record: Record) -> list[ExtractedDecision]:
+    def structured_decisions(
+        self, record: Record, *, comments: Iterable[Record] = ()
+    ) -> list[ExtractedDecision]:
+        self.comments[record.id] = sorted(
+            (c.id, c.author.id if c.author else None, c.created_at, c.text) for c in comments
+        )
         return [
             ExtractedDecision(
                 statement=record.title or record.id,

@@ -255,3 +255,32 @@ def test_one_bad_record_never_stops_the_rest(tmp_path: Path) -> None:
     assert any(e.startswith("slack:2") for e in report.errors)
     assert report.documents == 4
     assert store.execute("MATCH (x:Decision) RETURN count(x)")[0][0] >= 1
+
+
+def test_structured_decisions_get_the_comments_in_the_batch_and_in_the_graph(
+    tmp_path: Path,
+) -> None:
+    # A transition's rationale may be in a comment written before it (already in the graph)
+    # or in the same batch.
+    fake = FakeExtractor()
+    ingestor = Ingestor(extractor=fake)
+    bob = Identity(id="jira:bob", name="Bob")
+    early_text = "We stay on Redis Streams because the team cannot run Kafka."
+    early = record("jira:c1", early_text, minutes=1, author=bob, kind="comment", parent_id="jira:1")
+    with GraphStore(tmp_path / "g") as store:
+        ingestor.ingest(store, [record("jira:1", "Queue?", kind="issue", title="Queue"), early])
+        assert fake.comments == {}  # no facts, nothing asked
+        late = record("jira:c2", "Closing.", minutes=5, kind="comment", parent_id="jira:1")
+        issue = record(
+            "jira:1",
+            "Queue?",
+            kind="issue",
+            title="Queue",
+            edited=6,
+            facts=[fact("jira:1:f1", "Won't Do", bob, minutes=6)],
+        )
+        ingestor.ingest(store, [issue, late])
+    assert fake.comments["jira:1"] == [
+        ("jira:c1", "jira:bob", early.created_at, early_text),  # from the graph
+        ("jira:c2", None, late.created_at, "Closing."),  # from the batch
+    ]

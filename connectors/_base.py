@@ -84,6 +84,11 @@ class Connector(ABC):
             retry=config.retry,
             sleep=sleep,
         )
+        self.setup()
+
+    def setup(self) -> None:  # noqa: B027 - an optional hook, empty by default
+        """A connector's own state, set once the base is ready (``self.api`` included);
+        override it instead of repeating ``__init__``."""
 
     @classmethod
     @abstractmethod

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -40,15 +40,7 @@ class HubSpotConnector(Connector):
 
     config: HubSpotConfig
 
-    def __init__(
-        self,
-        name: str,
-        config: ConnectorConfig,
-        *,
-        client: httpx.Client | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        super().__init__(name, config, client=client, sleep=sleep)
+    def setup(self) -> None:
         self._owners: tuple[float, OwnerIndex] | None = None
         self._pipelines: tuple[float, PipelineIndex] | None = None
 

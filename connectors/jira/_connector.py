@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
@@ -30,16 +29,8 @@ class JiraConnector(Connector):
     config_model: ClassVar[type[ConnectorConfig]] = JiraConfig
     config: JiraConfig
 
-    def __init__(
-        self,
-        name: str,
-        config: ConnectorConfig,
-        *,
-        client: httpx.Client | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        super().__init__(name, config, client=client, sleep=sleep)
-        self.mapper = JiraMapper(name, self.base_url, self.record_id)
+    def setup(self) -> None:
+        self.mapper = JiraMapper(self.name, self.base_url, self.record_id)
         self._zone: ZoneInfo | None = None
         self._zone_asked = False
 

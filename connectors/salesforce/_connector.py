@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
@@ -56,15 +55,7 @@ class SalesforceConnector(Connector):
 
     config: SalesforceConfig
 
-    def __init__(
-        self,
-        name: str,
-        config: ConnectorConfig,
-        *,
-        client: httpx.Client | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        super().__init__(name, config, client=client, sleep=sleep)  # checks the config type
+    def setup(self) -> None:
         cfg = self.config
         secret = cfg.client_secret
         self.session = api.Session(

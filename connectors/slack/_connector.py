@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -43,15 +42,7 @@ class SlackConnector(Connector):
     default_base_url: ClassVar[str] = "https://slack.com/api"
     config: SlackConfig
 
-    def __init__(
-        self,
-        name: str,
-        config: ConnectorConfig,
-        *,
-        client: httpx.Client | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        super().__init__(name, config, client=client, sleep=sleep)
+    def setup(self) -> None:
         self._users: tuple[float, dict[str, dict[str, Any]]] | None = None
         self._conversations: tuple[float, list[dict[str, Any]]] | None = None
         self._workspace_url: str | None = None

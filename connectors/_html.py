@@ -1,4 +1,5 @@
-"""HTML to plain text for CRM note bodies (HubSpot ``hs_note_body``, Salesforce ContentNote).
+"""Web values in CRM records: HTML to plain text for note bodies (HubSpot ``hs_note_body``,
+Salesforce ContentNote), and a company website's host name.
 
 Block elements become line breaks, list items become ``- `` lines, entities are decoded, script
 and style content is dropped, and runs of whitespace collapse as a browser would render them.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 _BLOCK = frozenset(
     {
@@ -82,3 +84,11 @@ def html_to_text(html: str) -> str:
     parser.close()
     lines = [_SPACES.sub(" ", line).strip() for line in "".join(parser.parts).split("\n")]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def website_host(website: str | None) -> str | None:
+    """``https://www.acme.com/about`` or ``acme.com`` -> ``acme.com`` (None when there is none)."""
+    if not website:
+        return None
+    host = urlsplit(website if "//" in website else f"//{website}").hostname
+    return host.removeprefix("www.") if host else None

@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from connectors._errors import SkippableError
-from connectors._html import html_to_text
+from connectors._html import html_to_text, website_host
 from connectors._record import Container, ContainerRef, Fact, Link, Record
 from connectors.hubspot import _values as v
 from connectors.hubspot._lookups import (
@@ -220,7 +219,7 @@ def stage_facts(
 def _company(props: dict[str, Any], common: dict[str, Any], extra: dict[str, Any]) -> Record:
     name = v.text(props.get("name"))
     website = v.text(props.get("website"))
-    domain = v.text(props.get("domain")) or _host(website)
+    domain = v.text(props.get("domain")) or website_host(website)
     employees = v.number(props.get("numberofemployees"), "numberofemployees")
     properties = {
         "domain": domain,
@@ -290,13 +289,6 @@ def _engagement(
         parent_id=deals[0] if deals else None,
         properties=properties,
     )
-
-
-def _host(website: str | None) -> str | None:
-    if not website:
-        return None
-    host = urlsplit(website if "//" in website else f"//{website}").hostname
-    return host.removeprefix("www.") if host else None
 
 
 def _summary(name: str | None, properties: dict[str, Any]) -> str:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 from connectors._errors import SkippableError
+from connectors._html import website_host
 from connectors._record import Account, Container, ContainerRef, Fact, Identity, Link, Record
 from connectors.salesforce._objects import SObjectSpec, link_kind
 from connectors.salesforce._values import day, flag, number, text, timestamp, value
@@ -159,7 +159,7 @@ def account_record(row: dict[str, Any], spec: SObjectSpec, ctx: MapContext) -> R
     properties = {
         "industry": text(ctx.get(row, "industry")),
         "type": text(ctx.get(row, "type")),
-        "domain": _host(website),
+        "domain": website_host(website),
         "website": website,
         "parent": ctx.ref(ctx.get(row, "parent")),
         "owner": owner.id if owner else None,
@@ -360,13 +360,6 @@ def note_record(
 def _parent(links: list[Link]) -> str | None:
     """The opportunity a note or task belongs to, when there is one."""
     return next((link.id for link in links if link.kind == "opportunity"), None)
-
-
-def _host(website: str | None) -> str | None:
-    if not website:
-        return None
-    host = urlsplit(website if "//" in website else f"//{website}").hostname
-    return host.removeprefix("www.") if host else None
 
 
 def _summary(name: str | None, properties: dict[str, Any]) -> str:

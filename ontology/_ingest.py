@@ -496,7 +496,7 @@ class Ingestor:
         comments = _comments_of(store, with_facts, records) if with_facts else {}
         stream: Iterator[DocumentExtraction] | None = extractor.extract_many(inputs)
         done: dict[str, DocumentExtraction] = {}
-        position = 0  # inputs[:position] are in done (or failed)
+        position = 0  # inputs[:position] came from the stream
 
         def one_by_one(start: int) -> None:
             for one in inputs[start:]:
@@ -512,23 +512,18 @@ class Ingestor:
             record = item.record
             if record.deleted:
                 return
-            while record.id not in done and position < len(inputs):
-                if stream is None:
-                    break
+            while stream is not None and record.id not in done:
                 try:
                     extraction = next(stream)
                 except StopIteration:
                     stream = None
-                    break
-                except Exception as exc:
+                except Exception as exc:  # the stream is over: the rest one at a time
                     log.warning("ingest.extract_batch_failed error=%s action=one_by_one", exc)
-                    _close(stream)
                     stream = None
                     one_by_one(position)
-                    position = len(inputs)
-                    break
-                done[extraction.document_id] = extraction
-                position += 1
+                else:
+                    done[extraction.document_id] = extraction
+                    position += 1
             item.extraction = done.pop(record.id, None)
             if record.facts:
                 try:

@@ -17,9 +17,9 @@ from tests.pipeline.fakes import T0, FakeConfig, FakeConnector, FakeWorld, fatal
 
 
 @pytest.fixture(autouse=True)
-def fake_plugin() -> Iterator[FakeWorld]:
-    if "fake" not in registry.names():
-        registry.register("fake", FakeConnector)
+def fake_plugin(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeWorld]:
+    # registered for this test only: a later test's own "fake" plugin must not meet this one
+    monkeypatch.setitem(registry._extra, "fake", FakeConnector)
     FakeConnector.world = FakeWorld(messages=10)
     forget_ingestors()
     yield FakeConnector.world

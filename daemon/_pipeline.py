@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -265,6 +266,37 @@ def pipelines_dir(state_dir: Path) -> Path:
     return state_dir / PIPELINES_DIR
 
 
+#: dlt saves a file by writing a temporary one named by 16 hex digits in the same storage, then
+#: renaming it. A kill between the two leaves the temporary file behind, and dlt then takes it
+#: for a schema (InvalidSchemaName) on every later run: the connector would never sync again.
+_DLT_TEMP_FILE = re.compile(r"[0-9a-f]{16}")
+#: Loaded packages dlt keeps (their job files are deleted; a few small JSON files remain each):
+#: the newest are kept for inspection, older ones would pile up with every sync.
+KEEP_LOADED_PACKAGES = 20
+
+
+def tidy_pipeline_dir(directory: Path) -> None:
+    """Before a run: drop what a killed run left half-written, and old loaded packages."""
+    if not directory.is_dir():
+        return
+    loaded = directory / "load" / "loaded"
+    if loaded.is_dir():
+        packages = sorted((p for p in loaded.iterdir() if p.is_dir()), key=_load_id)
+        for package in packages[:-KEEP_LOADED_PACKAGES]:
+            shutil.rmtree(package, ignore_errors=True)
+    for path in directory.rglob("*"):
+        if _DLT_TEMP_FILE.fullmatch(path.name) and path.is_file():
+            log.warning("sync.interrupted_write_removed path=%s", path)
+            path.unlink(missing_ok=True)
+
+
+def _load_id(package: Path) -> float:
+    try:
+        return float(package.name)
+    except ValueError:
+        return 0.0
+
+
 def _aware(value: Any) -> datetime | None:
     if value is None:
         return None
@@ -460,6 +492,7 @@ def sync_connector(
         max_table_nesting=0,
         loader_parallelism_strategy="sequential",
     )
+    tidy_pipeline_dir(pipelines_dir(loaded.state_dir) / pipeline_name(name))
     pipeline = dlt.pipeline(
         pipeline_name=pipeline_name(name),
         pipelines_dir=str(pipelines_dir(loaded.state_dir)),

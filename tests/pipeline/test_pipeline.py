@@ -9,8 +9,16 @@ from pathlib import Path
 
 import pytest
 
+import daemon._pipeline as pipeline_module
 from connectors import registry
-from daemon._pipeline import OpenGraph, SyncStopped, forget_ingestors, sync_connector
+from daemon._pipeline import (
+    OpenGraph,
+    SyncStopped,
+    forget_ingestors,
+    pipeline_name,
+    pipelines_dir,
+    sync_connector,
+)
 from daemon._settings import LoadedConfig, Settings
 from ontology import GraphStore, graph_path
 from tests.pipeline.fakes import T0, FakeConfig, FakeConnector, FakeWorld, fatal
@@ -133,3 +141,40 @@ def test_dlt_load_polling_is_shortened() -> None:
     assert "self._run_loop_sleep_duration" in original
     assert "_run_loop_sleep_duration" in inspect.getsource(Load.load_single_package)
     assert LOAD_POLL_SECONDS < 0.1
+
+
+def test_a_write_a_kill_interrupted_does_not_stop_later_syncs(
+    state_dir: Path, fake_plugin: FakeWorld
+) -> None:
+    # dlt writes through a temporary file named by 16 hex digits, then renames it; a SIGKILL
+    # in between leaves it, and dlt would take it for a schema name on every later run.
+    cfg = loaded(state_dir)
+    directory = pipelines_dir(state_dir) / pipeline_name("fake")
+    with GraphStore(graph_path(state_dir)) as store:
+        assert sync_connector(cfg, "fake", graph=OpenGraph(store)).ok
+        left = [directory / "schemas" / "236f804b17dba46b", directory / "0123456789abcdef"]
+        for path in left:
+            path.write_bytes(b"")
+        fake_plugin.post(10, "After the crash.", at=T0 + timedelta(hours=1))
+        report = sync_connector(cfg, "fake", graph=OpenGraph(store))
+        assert report.ok, report.error
+        assert texts(store)["fake:m10"] == "After the crash."
+    assert not any(path.exists() for path in left)
+    assert (directory / "state.json").is_file()  # dlt's own files stay
+
+
+def test_old_loaded_packages_do_not_pile_up(
+    state_dir: Path, fake_plugin: FakeWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipeline_module, "KEEP_LOADED_PACKAGES", 2)
+    cfg = loaded(state_dir)
+    loaded_dir = pipelines_dir(state_dir) / pipeline_name("fake") / "load" / "loaded"
+    with GraphStore(graph_path(state_dir)) as store:
+        first = sync_connector(cfg, "fake", graph=OpenGraph(store))
+        per_sync = len(list(loaded_dir.iterdir()))  # one package per stream
+        assert first.ok
+        assert per_sync >= 1
+        for _ in range(3):
+            assert sync_connector(cfg, "fake", graph=OpenGraph(store)).ok
+    kept = sorted(p.name for p in loaded_dir.iterdir())
+    assert len(kept) == 2 + per_sync  # the newest two before the last sync, and the last sync's

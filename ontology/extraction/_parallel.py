@@ -52,23 +52,25 @@ class ExtractorSpec:
 
 
 def _worker(conn: Connection, spec: ExtractorSpec) -> None:
-    """The worker's loop: apply gazetteer updates, extract batches, until told to stop."""
+    """The worker's loop: apply gazetteer updates, extract chunks, until told to stop; a parent
+    that is gone (killed) ends it quietly."""
     extractor = spec.build()
-    conn.send(("ready", None))
-    while True:
-        try:
+    try:
+        conn.send(("ready", None))
+        while True:
             kind, payload = conn.recv()
-        except EOFError:
-            return
-        if kind == "stop":
-            return
-        if kind == "gazetteer":
-            extractor.update_gazetteer(payload)
-            continue
-        try:
-            conn.send(("ok", list(extractor.extract_many(payload))))
-        except Exception as exc:  # report it; the parent extracts that half itself
-            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+            if kind == "stop":
+                return
+            if kind == "gazetteer":
+                extractor.update_gazetteer(payload)
+                continue
+            try:
+                reply: tuple[str, Any] = ("ok", list(extractor.extract_many(payload)))
+            except Exception as exc:  # report it; the parent extracts that chunk itself
+                reply = ("error", f"{type(exc).__name__}: {exc}")
+            conn.send(reply)
+    except (EOFError, OSError):
+        return
 
 
 class _Channel:
